@@ -1,0 +1,164 @@
+import type { CallState } from '../call/CallState.js';
+import type { Identity } from '../identity/Identity.js';
+import type { Participant } from '../participants/Participant.js';
+import type { DtmfTone } from './DtmfTone.js';
+import type { ResultInfo } from './ResultInfo.js';
+
+/** The backends an event can come from. */
+export type BackendName = 'acs' | 'graph' | 'memory';
+
+/** Fields every event carries. */
+export interface TelephonyEventBase<T extends string> {
+  readonly type: T;
+  readonly backend: BackendName;
+  /** ACS `callConnectionId`, Graph call `id`, or the memory backend's id. */
+  readonly callId: string;
+  /** ISO time: the payload's own time where it has one, else when it was received. */
+  readonly at: string;
+  /** The payload element this event came from. */
+  readonly raw: unknown;
+  /** The backend's id of the notification, for de-duplication. */
+  readonly eventId?: string;
+  readonly correlationId?: string;
+  readonly serverCallId?: string;
+  /** The library's correlation key for an operation the bot started (ACS `operationContext`, Graph `clientContext`). */
+  readonly operationId?: string;
+}
+
+/** Details of a Teams meeting an incoming call belongs to. */
+export interface MeetingInfo {
+  readonly joinUrl?: string;
+  readonly threadId?: string;
+  readonly messageId?: string;
+  readonly organizer?: Identity;
+  readonly tenantId?: string;
+}
+
+/** What a recognize operation collected. */
+export type RecognizeResult =
+  | { readonly kind: 'dtmf'; readonly tones: string }
+  | { readonly kind: 'choice'; readonly label: string; readonly phrase?: string }
+  | { readonly kind: 'speech'; readonly text: string; readonly confidence?: number };
+
+/** Recording state as reported by the backend. */
+export type RecordingState = 'active' | 'inactive' | 'paused' | (string & {});
+
+interface WithReason {
+  readonly reason?: ResultInfo;
+}
+
+/**
+ * The extra fields of each event type, keyed by `type`. This is the contract of `../shared/design/events.md`
+ * expressed in TypeScript; new types and optional fields may be added, nothing is renamed.
+ */
+export interface TelephonyEventFields {
+  'call.incoming': {
+    readonly from: Identity;
+    readonly to: Identity;
+    readonly incomingCallContext?: string;
+    readonly meeting?: MeetingInfo;
+    readonly callerDisplayName?: string;
+    readonly customContext?: Readonly<Record<string, string>>;
+  };
+  'call.state': { readonly state: CallState } & WithReason;
+  'participants.updated': {
+    readonly participants: readonly Participant[];
+    readonly delta: boolean;
+    readonly sequenceNumber?: number;
+  };
+  'participant.added': { readonly participant: Identity; readonly invitationId?: string } & WithReason;
+  'participant.addFailed': { readonly participant: Identity; readonly invitationId?: string } & WithReason;
+  'participant.removed': { readonly participant: Identity } & WithReason;
+  'participant.removeFailed': { readonly participant: Identity } & WithReason;
+  'participant.addCanceled': { readonly invitationId?: string } & WithReason;
+  'participant.addCancelFailed': { readonly invitationId?: string } & WithReason;
+  'transfer.accepted': WithReason;
+  'transfer.failed': WithReason;
+  'play.started': WithReason;
+  'play.completed': WithReason;
+  'play.failed': WithReason;
+  'play.canceled': WithReason;
+  'recognize.completed': { readonly result: RecognizeResult } & WithReason;
+  'recognize.failed': WithReason;
+  'recognize.canceled': WithReason;
+  'record.completed': { readonly recordingLocation?: string; readonly durationMs?: number } & WithReason;
+  'record.failed': { readonly recordingLocation?: string; readonly durationMs?: number } & WithReason;
+  'dtmf.received': { readonly tone: DtmfTone; readonly sequenceId?: number };
+  'dtmf.sent': WithReason;
+  'dtmf.sendFailed': WithReason;
+  'dtmf.stopped': WithReason;
+  'dtmf.failed': WithReason;
+  'hold.failed': WithReason;
+  'recording.state': { readonly state: RecordingState; readonly recordingId?: string };
+  'recording.failed': { readonly recordingId?: string } & WithReason;
+  'transcription.state': { readonly state: 'started' | 'stopped' | 'failed' | 'updated' } & WithReason;
+  'mediaStreaming.state': { readonly state: 'started' | 'stopped' | 'failed' } & WithReason;
+  'contentSharing.updated': {
+    readonly change: 'created' | 'updated' | 'deleted';
+    readonly sessionIds: readonly string[];
+  };
+  'webhook.validation': { readonly validationCode: string; readonly validationUrl?: string };
+  unknown: { readonly sourceType: string };
+}
+
+/** Every event type name. */
+export type TelephonyEventType = keyof TelephonyEventFields;
+
+/** The event of one type, e.g. `TelephonyEventOf<'dtmf.received'>`. */
+export type TelephonyEventOf<T extends TelephonyEventType> = TelephonyEventBase<T> & TelephonyEventFields[T];
+
+/**
+ * One normalized event from any backend: a discriminated union on `type`, so a `switch (event.type)` narrows
+ * to the fields of that type.
+ *
+ * @example
+ * call.events$.subscribe((event) => {
+ *   if (event.type === 'dtmf.received') console.log('pressed', event.tone);
+ * });
+ */
+export type TelephonyEvent = { [T in TelephonyEventType]: TelephonyEventOf<T> }[TelephonyEventType];
+
+/** Every event type name, at run time. */
+export const telephonyEventTypes: readonly TelephonyEventType[] = [
+  'call.incoming',
+  'call.state',
+  'participants.updated',
+  'participant.added',
+  'participant.addFailed',
+  'participant.removed',
+  'participant.removeFailed',
+  'participant.addCanceled',
+  'participant.addCancelFailed',
+  'transfer.accepted',
+  'transfer.failed',
+  'play.started',
+  'play.completed',
+  'play.failed',
+  'play.canceled',
+  'recognize.completed',
+  'recognize.failed',
+  'recognize.canceled',
+  'record.completed',
+  'record.failed',
+  'dtmf.received',
+  'dtmf.sent',
+  'dtmf.sendFailed',
+  'dtmf.stopped',
+  'dtmf.failed',
+  'hold.failed',
+  'recording.state',
+  'recording.failed',
+  'transcription.state',
+  'mediaStreaming.state',
+  'contentSharing.updated',
+  'webhook.validation',
+  'unknown',
+];
+
+/** Type guard: narrows an event to one type. */
+export function isEventType<T extends TelephonyEventType>(
+  event: TelephonyEvent,
+  type: T,
+): event is Extract<TelephonyEvent, { type: T }> {
+  return event.type === type;
+}

@@ -1,0 +1,118 @@
+// The public API of @switchboard/core. Every export is listed explicitly; types with `export type`.
+
+// backend port
+export type {
+  AnswerRequest,
+  BackendCallSnapshot,
+  BackendSink,
+  CallHandle,
+  CallView,
+  ConnectRequest,
+  ConnectTarget,
+  OperationAck,
+  OperationRequest,
+  PlaceCallRequest,
+  RejectReason,
+  TelephonyBackend,
+  WebhookResult,
+} from './backend/TelephonyBackend.js';
+export type {
+  AddParticipantResult,
+  Call,
+  CallEnd,
+  CallSnapshot,
+  OperationOptions,
+  OperationPromise,
+  PlayOptions,
+  RecordResponseResult,
+} from './call/Call.js';
+
+// call
+export type { CallState } from './call/CallState.js';
+export { callStates, canTransition, isFinalState } from './call/CallState.js';
+// client
+export type {
+  AnswerOptions,
+  ConnectOptions,
+  IncomingCall,
+  PlaceCallOptions,
+  TelephonyClient,
+} from './client/TelephonyClient.js';
+// clock and logging
+export type { Clock, TimerHandle } from './clock/Clock.js';
+export { systemClock } from './clock/Clock.js';
+// errors
+export type { TelephonyErrorDetails, TelephonyErrorReason } from './errors/TelephonyError.js';
+export { TelephonyError } from './errors/TelephonyError.js';
+export type { DtmfTone } from './events/DtmfTone.js';
+export { dtmfTones, isDtmfString, parseDtmfTone } from './events/DtmfTone.js';
+export type { ResultInfo } from './events/ResultInfo.js';
+export { parseResultInfo } from './events/ResultInfo.js';
+// events
+export type {
+  BackendName,
+  MeetingInfo,
+  RecognizeResult,
+  RecordingState,
+  TelephonyEvent,
+  TelephonyEventBase,
+  TelephonyEventFields,
+  TelephonyEventOf,
+  TelephonyEventType,
+} from './events/TelephonyEvent.js';
+export { isEventType, telephonyEventTypes } from './events/TelephonyEvent.js';
+// identity
+export type {
+  AcsUserIdentity,
+  Identity,
+  PhoneIdentity,
+  TeamsAppIdentity,
+  TeamsCloud,
+  TeamsUserIdentity,
+  UnknownIdentity,
+} from './identity/Identity.js';
+export {
+  acsUser,
+  identityFromRawId,
+  phone,
+  sameIdentity,
+  teamsApp,
+  teamsUser,
+  unknownIdentity,
+} from './identity/Identity.js';
+export type { Logger } from './logging/Logger.js';
+export { silentLogger } from './logging/Logger.js';
+export type { DtmfCollectionOutcome, DtmfCollectorOptions } from './media/DtmfCollector.js';
+export { DtmfCollector, dtmfResults } from './media/DtmfCollector.js';
+// media
+export type { PlaySource } from './media/PlaySource.js';
+export { describePlaySource, PlaySources } from './media/PlaySource.js';
+export type {
+  DtmfRecognizeLimits,
+  RecognizeChoice,
+  RecognizeCommon,
+  RecognizeOptions,
+} from './media/RecognizeOptions.js';
+// operations
+export type {
+  CallOperation,
+  CallOperationKind,
+  CallOperationOf,
+  Capabilities,
+  Capability,
+  MediaStreamingOptions,
+  RecordingOptions,
+  TranscriptionOptions,
+} from './operations/CallOperation.js';
+export { callOperationKinds, requiredCapabilities } from './operations/CallOperation.js';
+export type { Settlement, SettlementRule } from './operations/settlement.js';
+export { settlementOf, settlementRules } from './operations/settlement.js';
+// participants
+export type { Participant } from './participants/Participant.js';
+// webhook
+export type { WebhookRequest, WebhookResponse } from './webhook/WebhookTypes.js';
+export { emptyResponse, headerValue, jsonResponse } from './webhook/WebhookTypes.js';
+
+// --- runtime (client, call, container): maintained by the core runtime work ---
+
+// --- auth (JWT verification of webhooks): maintained by the auth work ---

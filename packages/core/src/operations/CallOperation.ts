@@ -1,0 +1,175 @@
+import type { Identity, PhoneIdentity } from '../identity/Identity.js';
+import type { PlaySource } from '../media/PlaySource.js';
+import type { RecognizeOptions } from '../media/RecognizeOptions.js';
+
+/** Transcription options (ACS). */
+export interface TranscriptionOptions {
+  readonly locale?: string;
+  readonly speechModelEndpointId?: string;
+}
+
+/** Media streaming options (ACS). */
+export interface MediaStreamingOptions {
+  readonly transportUrl?: string;
+  readonly audioChannelType?: 'mixed' | 'unmixed';
+  readonly enableBidirectional?: boolean;
+  readonly audioFormat?: 'pcm16KMono' | 'pcm24KMono';
+}
+
+/** Recording options. */
+export interface RecordingOptions {
+  readonly content?: 'audio' | 'audioVideo';
+  readonly channel?: 'mixed' | 'unmixed';
+  readonly format?: 'wav' | 'mp3' | 'mp4';
+  /** Where the recording state callbacks go; defaults to the backend's callback URL. */
+  readonly stateCallbackUrl?: string;
+}
+
+/**
+ * Every operation a bot can run on a call, as the backend port receives it. The core builds these from the
+ * `Call` methods; each backend translates them into its REST requests.
+ */
+export type CallOperation =
+  | { readonly kind: 'hangUp' }
+  | { readonly kind: 'terminate' }
+  | {
+      readonly kind: 'transfer';
+      readonly target: Identity;
+      /** Consultative transfer: replace this participant or call (Graph `replacesCallId`, ACS `transferee`). */
+      readonly transferee?: Identity;
+      readonly replacesCallId?: string;
+    }
+  | {
+      readonly kind: 'addParticipant';
+      readonly target: Identity;
+      readonly callerId?: PhoneIdentity;
+      readonly displayName?: string;
+      readonly invitationTimeoutSeconds?: number;
+    }
+  | { readonly kind: 'removeParticipant'; readonly target: Identity }
+  | { readonly kind: 'cancelAddParticipant'; readonly addOperationId: string }
+  | { readonly kind: 'muteParticipant'; readonly target: Identity }
+  | { readonly kind: 'muteSelf' }
+  | { readonly kind: 'unmuteSelf' }
+  | { readonly kind: 'hold'; readonly target: Identity; readonly music?: PlaySource }
+  | { readonly kind: 'unhold'; readonly target: Identity }
+  | {
+      readonly kind: 'play';
+      readonly sources: readonly PlaySource[];
+      /** Participants to play to; all when absent. */
+      readonly to?: readonly Identity[];
+      readonly loop?: boolean;
+      readonly interrupt?: boolean;
+    }
+  | { readonly kind: 'recognize'; readonly options: RecognizeOptions }
+  | { readonly kind: 'startContinuousDtmf'; readonly target: Identity }
+  | { readonly kind: 'stopContinuousDtmf'; readonly target: Identity }
+  | { readonly kind: 'sendDtmf'; readonly tones: string; readonly target: Identity }
+  | { readonly kind: 'cancelMedia' }
+  | {
+      readonly kind: 'recordResponse';
+      readonly prompt?: PlaySource;
+      readonly maxRecordDurationSeconds?: number;
+      readonly stopTones?: readonly string[];
+    }
+  | { readonly kind: 'startRecording'; readonly options: RecordingOptions }
+  | { readonly kind: 'stopRecording'; readonly recordingId?: string }
+  | { readonly kind: 'pauseRecording'; readonly recordingId?: string }
+  | { readonly kind: 'resumeRecording'; readonly recordingId?: string }
+  | { readonly kind: 'startTranscription'; readonly options: TranscriptionOptions }
+  | { readonly kind: 'stopTranscription' }
+  | { readonly kind: 'updateTranscription'; readonly options: TranscriptionOptions }
+  | { readonly kind: 'startMediaStreaming'; readonly options: MediaStreamingOptions }
+  | { readonly kind: 'stopMediaStreaming' };
+
+/** The name of an operation. */
+export type CallOperationKind = CallOperation['kind'];
+
+/** The operation of one kind. */
+export type CallOperationOf<K extends CallOperationKind> = Extract<CallOperation, { kind: K }>;
+
+/** Every operation kind, at run time. */
+export const callOperationKinds: readonly CallOperationKind[] = [
+  'hangUp',
+  'terminate',
+  'transfer',
+  'addParticipant',
+  'removeParticipant',
+  'cancelAddParticipant',
+  'muteParticipant',
+  'muteSelf',
+  'unmuteSelf',
+  'hold',
+  'unhold',
+  'play',
+  'recognize',
+  'startContinuousDtmf',
+  'stopContinuousDtmf',
+  'sendDtmf',
+  'cancelMedia',
+  'recordResponse',
+  'startRecording',
+  'stopRecording',
+  'pauseRecording',
+  'resumeRecording',
+  'startTranscription',
+  'stopTranscription',
+  'updateTranscription',
+  'startMediaStreaming',
+  'stopMediaStreaming',
+];
+
+/**
+ * A capability: an operation kind, or a finer feature of one (`play.text` for text-to-speech, `recognize.speech`
+ * for speech recognition, …), or a client-level feature (`placeCall.group`, `connect.meeting`, …).
+ */
+export type Capability =
+  | CallOperationKind
+  | 'play.file'
+  | 'play.text'
+  | 'play.ssml'
+  | 'play.loop'
+  | 'play.toParticipants'
+  | 'recognize.dtmf'
+  | 'recognize.choices'
+  | 'recognize.speech'
+  | 'recognize.speechOrDtmf'
+  | 'transfer.consultative'
+  | 'placeCall.group'
+  | 'connect.serverCall'
+  | 'connect.group'
+  | 'connect.room'
+  | 'connect.meeting'
+  | 'incoming.redirect'
+  | 'incoming.reject';
+
+/** Which capabilities a backend has. Missing entries mean `false`. */
+export type Capabilities = Readonly<Partial<Record<Capability, boolean>>>;
+
+/** The finer capabilities an operation needs besides its own kind. */
+export function requiredCapabilities(operation: CallOperation): Capability[] {
+  const needs: Capability[] = [operation.kind];
+  switch (operation.kind) {
+    case 'play':
+      for (const source of operation.sources) needs.push(`play.${source.kind}`);
+      if (operation.loop) needs.push('play.loop');
+      if (operation.to && operation.to.length > 0) needs.push('play.toParticipants');
+      break;
+    case 'recognize':
+      needs.push(`recognize.${operation.options.kind}`);
+      if (operation.options.prompt) needs.push(`play.${operation.options.prompt.kind}`);
+      break;
+    case 'hold':
+      if (operation.music) needs.push(`play.${operation.music.kind}`);
+      break;
+    case 'recordResponse':
+      if (operation.prompt) needs.push(`play.${operation.prompt.kind}`);
+      break;
+    case 'transfer':
+      if (operation.transferee || operation.replacesCallId) needs.push('transfer.consultative');
+      break;
+    default:
+      break;
+  }
+  return needs;
+}
