@@ -1,1 +1,14 @@
+// The public API of @switchboard/testing. Every export is listed explicitly; types with `export type`.
+// Each section is maintained by the work that owns its folder.
+
+// --- clock, in-memory backend, simulated phone network (src/clock, src/memory, src/simulation) ---
+
+// --- conformance suite (src/conformance) ---
+
+// --- auth: test token issuer and key server (src/auth) ---
+
+// --- ACS emulator (src/emulators/acs) ---
+
+// --- Graph emulator (src/emulators/graph) ---
+
 export {};
