@@ -41,6 +41,10 @@ export type {
 // clock and logging
 export type { Clock, TimerHandle } from './clock/Clock.js';
 export { systemClock } from './clock/Clock.js';
+// dependency injection
+export type { BackendModule } from './di/BackendModule.js';
+export type { TelephonyConfig } from './di/TelephonyConfig.js';
+export { TelephonyTokens } from './di/tokens.js';
 // errors
 export type { TelephonyErrorDetails, TelephonyErrorReason } from './errors/TelephonyError.js';
 export { TelephonyError } from './errors/TelephonyError.js';

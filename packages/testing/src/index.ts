@@ -2,6 +2,7 @@
 // Each section is maintained by the work that owns its folder.
 
 // --- clock, in-memory backend, simulated phone network (src/clock, src/memory, src/simulation) ---
+export type { PartyBehaviour, SimulatedNetwork, SimulatedParty } from './simulation/SimulatedNetwork.js';
 
 // --- conformance suite (src/conformance) ---
 
@@ -10,5 +11,3 @@
 // --- ACS emulator (src/emulators/acs) ---
 
 // --- Graph emulator (src/emulators/graph) ---
-
-export {};

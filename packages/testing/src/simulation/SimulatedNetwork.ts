@@ -1,0 +1,60 @@
+import type { Identity } from '@switchboard/core';
+
+/** How a simulated party reacts when the bot calls it. */
+export interface PartyBehaviour {
+  /** Answer calls automatically (default true), after `answerAfterMs` (default 0). */
+  readonly autoAnswer?: boolean;
+  readonly answerAfterMs?: number;
+  /** Decline every call instead. */
+  readonly declines?: boolean;
+}
+
+/**
+ * A person on a simulated phone or Teams client. Tests drive it in a few readable lines:
+ *
+ * @example
+ * const caller = await network.dial(phone('+14255550100'));
+ * await caller.waitToHear(/press 1/i);
+ * await caller.pressDigits('1');
+ * expect(caller.heard).toContain('Transferring you now');
+ */
+export interface SimulatedParty {
+  readonly identity: Identity;
+  /** The bot's id of the call this party is in (the id of the bot's `Call`), once known. */
+  readonly callId: string | undefined;
+  /** Whether the party is in a call now. */
+  readonly inCall: boolean;
+  /** Every prompt the party heard, in order: the text of text and SSML prompts, the URL of file prompts. */
+  readonly heard: readonly string[];
+  /** The DTMF tones the bot sent to this party. */
+  readonly receivedTones: string;
+  /** Answers a call the bot placed to this party (when it does not answer automatically). */
+  answer(): Promise<void>;
+  /** Declines a call the bot placed to this party. */
+  decline(): Promise<void>;
+  /** Presses keys, one tone per character (`"1"`, `"1234#"`). */
+  pressDigits(tones: string): Promise<void>;
+  /** Says a phrase (matched by speech and choice recognition). */
+  say(phrase: string): Promise<void>;
+  hold(): Promise<void>;
+  unhold(): Promise<void>;
+  /** Leaves the call. */
+  hangUp(): Promise<void>;
+  /** Resolves with the first prompt heard (already or later) that matches; rejects after `timeoutMs`. */
+  waitToHear(match: string | RegExp, options?: { readonly timeoutMs?: number }): Promise<string>;
+  /** Resolves when the bot's call rings this party; rejects after `timeoutMs`. */
+  waitForRing(options?: { readonly timeoutMs?: number }): Promise<void>;
+  /** Resolves when this party's call has ended; rejects after `timeoutMs`. */
+  waitForHangUp(options?: { readonly timeoutMs?: number }): Promise<void>;
+}
+
+/**
+ * A simulated phone network around the bot: the in-memory backend and the ACS and Graph emulators each provide
+ * one, so the same test drives parties on every backend.
+ */
+export interface SimulatedNetwork {
+  /** The party with this identity (created on first use). Calls the bot places to it ring it. */
+  party(identity: Identity, behaviour?: PartyBehaviour): SimulatedParty;
+  /** The party dials the bot; resolves once the bot's client has been offered the call. */
+  dial(from: Identity | SimulatedParty, options?: { readonly displayName?: string }): Promise<SimulatedParty>;
+}
