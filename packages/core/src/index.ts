@@ -1,5 +1,9 @@
 // The public API of @switchboard/core. Every export is listed explicitly; types with `export type`.
 
+// --- auth (JWT verification of webhooks): maintained by the auth work ---
+export type { JsonWebKey } from './auth/JsonWebKey.js';
+export type { JwtVerifierOptions } from './auth/JwtVerifier.js';
+export { JwtVerifier } from './auth/JwtVerifier.js';
 // backend port
 export type {
   AnswerRequest,
@@ -26,10 +30,12 @@ export type {
   PlayOptions,
   RecordResponseResult,
 } from './call/Call.js';
-
 // call
 export type { CallState } from './call/CallState.js';
-export { callStates, canTransition, isFinalState } from './call/CallState.js';
+export { callStates, canTransition, hasReachedState, isFinalState } from './call/CallState.js';
+export { createTelephonyClient } from './client/createTelephonyClient.js';
+// --- runtime (client, call, container): maintained by the core runtime work ---
+export type { TelephonyClientOptions } from './client/DefaultTelephonyClient.js';
 // client
 export type {
   AnswerOptions,
@@ -43,11 +49,16 @@ export type { Clock, TimerHandle } from './clock/Clock.js';
 export { systemClock } from './clock/Clock.js';
 // dependency injection
 export type { BackendModule } from './di/BackendModule.js';
+export type { TelephonyContainerOptions } from './di/createTelephonyContainer.js';
+export { backendPackages, createTelephonyContainer } from './di/createTelephonyContainer.js';
+export type { LoadTelephonyConfigOptions } from './di/loadTelephonyConfig.js';
+export { loadTelephonyConfig, validateTelephonyConfig } from './di/loadTelephonyConfig.js';
 export type { TelephonyConfig } from './di/TelephonyConfig.js';
 export { TelephonyTokens } from './di/tokens.js';
 // errors
 export type { TelephonyErrorDetails, TelephonyErrorReason } from './errors/TelephonyError.js';
 export { TelephonyError } from './errors/TelephonyError.js';
+export { toTelephonyError } from './errors/toTelephonyError.js';
 export type { DtmfTone } from './events/DtmfTone.js';
 export { dtmfTones, isDtmfString, parseDtmfTone } from './events/DtmfTone.js';
 export type { ResultInfo } from './events/ResultInfo.js';
@@ -113,10 +124,16 @@ export type { Settlement, SettlementRule } from './operations/settlement.js';
 export { settlementOf, settlementRules } from './operations/settlement.js';
 // participants
 export type { Participant } from './participants/Participant.js';
+export { Roster } from './participants/Roster.js';
+export type { NodeHandlerOptions } from './webhook/createNodeHandler.js';
+export { createNodeHandler } from './webhook/createNodeHandler.js';
+export {
+  checkIngress,
+  defaultMaxBodyBytes,
+  errorResponse,
+  parseJsonBody,
+  responseForError,
+} from './webhook/ingress.js';
 // webhook
 export type { WebhookRequest, WebhookResponse } from './webhook/WebhookTypes.js';
 export { emptyResponse, headerValue, jsonResponse } from './webhook/WebhookTypes.js';
-
-// --- runtime (client, call, container): maintained by the core runtime work ---
-
-// --- auth (JWT verification of webhooks): maintained by the auth work ---

@@ -55,6 +55,14 @@ export function canTransition(from: CallState, to: CallState): boolean {
   return rank[to] >= rank[from];
 }
 
+/**
+ * True when a call in state `current` has reached `target` or gone past it: equal states, or `target` ranks below
+ * `current` (e.g. a call on hold has been connected).
+ */
+export function hasReachedState(current: CallState, target: CallState): boolean {
+  return current === target || (target !== 'unknown' && rank[target] < rank[current]);
+}
+
 /** True for the final state. */
 export function isFinalState(state: CallState): boolean {
   return state === 'disconnected';

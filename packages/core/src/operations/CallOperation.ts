@@ -62,9 +62,10 @@ export type CallOperation =
       readonly interrupt?: boolean;
     }
   | { readonly kind: 'recognize'; readonly options: RecognizeOptions }
-  | { readonly kind: 'startContinuousDtmf'; readonly target: Identity }
-  | { readonly kind: 'stopContinuousDtmf'; readonly target: Identity }
-  | { readonly kind: 'sendDtmf'; readonly tones: string; readonly target: Identity }
+  /** `target` absent: the backend picks the call's other party (the caller, or the party the bot called). */
+  | { readonly kind: 'startContinuousDtmf'; readonly target?: Identity }
+  | { readonly kind: 'stopContinuousDtmf'; readonly target?: Identity }
+  | { readonly kind: 'sendDtmf'; readonly tones: string; readonly target?: Identity }
   | { readonly kind: 'cancelMedia' }
   | {
       readonly kind: 'recordResponse';

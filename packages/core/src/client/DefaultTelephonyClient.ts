@@ -1,0 +1,314 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Observable, Subject } from 'rxjs';
+import type { CallHandle, RejectReason, TelephonyBackend } from '../backend/TelephonyBackend.js';
+import type { Call, OperationOptions } from '../call/Call.js';
+import { LiveCall, type LiveCallHost } from '../call/LiveCall.js';
+import { type Clock, systemClock } from '../clock/Clock.js';
+import { TelephonyError } from '../errors/TelephonyError.js';
+import { toTelephonyError } from '../errors/toTelephonyError.js';
+import type { TelephonyEvent, TelephonyEventOf } from '../events/TelephonyEvent.js';
+import type { Identity } from '../identity/Identity.js';
+import { type Logger, silentLogger } from '../logging/Logger.js';
+import type { Capabilities, Capability } from '../operations/CallOperation.js';
+import { createNodeHandler } from '../webhook/createNodeHandler.js';
+import { checkIngress, defaultMaxBodyBytes, errorResponse, responseForError } from '../webhook/ingress.js';
+import type { WebhookRequest, WebhookResponse } from '../webhook/WebhookTypes.js';
+import type {
+  AnswerOptions,
+  ConnectOptions,
+  IncomingCall,
+  PlaceCallOptions,
+  TelephonyClient,
+} from './TelephonyClient.js';
+
+/** Options of a telephony client. */
+export interface TelephonyClientOptions {
+  /** Time source for operation timeouts (default: the system clock). */
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** Default time an operation may take before it rejects with `timeout` (default 120 000 ms). */
+  readonly operationTimeoutMs?: number;
+  /** Largest webhook body accepted (default 1 MiB). */
+  readonly maxBodyBytes?: number;
+  /** How long events for a call the client does not know yet are held for it (default 30 s). */
+  readonly earlyEventTtlMs?: number;
+}
+
+interface HeldEvents {
+  readonly events: TelephonyEvent[];
+  readonly expiresAt: number;
+}
+
+// Bounds on what is held for calls not yet known, so unsolicited events cannot grow memory.
+const maxHeldCalls = 1_000;
+const maxHeldEventsPerCall = 64;
+
+/** The client implementation behind `createTelephonyClient`. */
+export class DefaultTelephonyClient implements TelephonyClient {
+  readonly backend: TelephonyClient['backend'];
+  readonly nodeHandler: (req: IncomingMessage, res: ServerResponse) => void;
+
+  readonly #backendPort: TelephonyBackend;
+  readonly #calls = new Map<string, LiveCall>();
+  readonly #held = new Map<string, HeldEvents>();
+  readonly #offered = new Map<string, number>();
+  readonly #incoming = new Subject<IncomingCall>();
+  readonly #events = new Subject<TelephonyEvent>();
+  readonly #host: LiveCallHost;
+  readonly #maxBodyBytes: number;
+  readonly #earlyEventTtlMs: number;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+
+  constructor(backend: TelephonyBackend, options: TelephonyClientOptions = {}) {
+    this.#backendPort = backend;
+    this.backend = backend.name;
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? silentLogger;
+    this.#maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
+    this.#earlyEventTtlMs = options.earlyEventTtlMs ?? 30_000;
+    this.#host = {
+      backend,
+      clock: this.#clock,
+      logger: this.#logger,
+      operationTimeoutMs: options.operationTimeoutMs ?? 120_000,
+      newOperationId: () => randomUUID(),
+      released: (call) => this.#release(call),
+    };
+    this.nodeHandler = createNodeHandler((request) => this.handleWebhook(request), {
+      maxBodyBytes: this.#maxBodyBytes,
+    });
+    backend.attach({ dispatch: (events) => this.dispatch(events) });
+  }
+
+  get capabilities(): Capabilities {
+    return this.#backendPort.capabilities;
+  }
+
+  get incomingCalls$(): Observable<IncomingCall> {
+    return this.#incoming.asObservable();
+  }
+
+  get events$(): Observable<TelephonyEvent> {
+    return this.#events.asObservable();
+  }
+
+  get calls(): ReadonlyMap<string, Call> {
+    return this.#calls;
+  }
+
+  getCall(callId: string): Call | undefined {
+    return this.#calls.get(callId);
+  }
+
+  /** Routes events to their calls, in order. Backends call this through their sink. */
+  dispatch(events: readonly TelephonyEvent[]): void {
+    for (const event of events) this.#route(event);
+  }
+
+  async placeCall(options: PlaceCallOptions): Promise<Call> {
+    const targets: readonly Identity[] = Array.isArray(options.to) ? options.to : [options.to as Identity];
+    if (targets.length === 0) throw new TelephonyError('invalidInput', 'placeCall needs at least one target');
+    if (targets.length > 1) this.#require('placeCall.group', 'placeCall to several targets');
+    const operationId = randomUUID();
+    const handle = await this.#request(
+      this.#backendPort.placeCall({
+        targets,
+        operationId,
+        ...(options.callerId ? { callerId: options.callerId } : {}),
+        ...(options.displayName ? { displayName: options.displayName } : {}),
+        ...(options.customContext ? { customContext: options.customContext } : {}),
+        ...(options.mediaStreaming ? { mediaStreaming: options.mediaStreaming } : {}),
+        ...(options.transcription ? { transcription: options.transcription } : {}),
+      }),
+      'placeCall',
+      options,
+    );
+    return this.#adopt(handle, 'outbound');
+  }
+
+  async connect(options: ConnectOptions): Promise<Call> {
+    this.#require(`connect.${options.target.kind}`, `connect to a ${options.target.kind}`);
+    const handle = await this.#request(
+      this.#backendPort.connect({
+        target: options.target,
+        operationId: randomUUID(),
+        ...(options.displayName ? { displayName: options.displayName } : {}),
+      }),
+      'connect',
+      options,
+    );
+    return this.#adopt(handle, 'outbound');
+  }
+
+  async handleWebhook(request: WebhookRequest): Promise<WebhookResponse> {
+    const rejected = checkIngress(request, this.#maxBodyBytes);
+    if (rejected) return rejected;
+    try {
+      const { response, events } = await this.#backendPort.handleWebhook(request);
+      if (events.length > 0) this.dispatch(events);
+      return response;
+    } catch (error) {
+      if (TelephonyError.is(error)) {
+        this.#logger.debug('webhook refused', { reason: error.reason, message: error.message });
+        return responseForError(error);
+      }
+      this.#logger.error('webhook handling failed', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return errorResponse(500, 'internal', 'the webhook could not be handled');
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#incoming.complete();
+    this.#events.complete();
+    await this.#backendPort.close();
+  }
+
+  #require(capability: Capability, what: string): void {
+    if (this.#backendPort.capabilities[capability] !== true) {
+      throw new TelephonyError('unsupported', `${this.backend} does not support ${what}`, {
+        backend: this.backend,
+        operation: capability,
+      });
+    }
+  }
+
+  /** Awaits a backend request with the caller's timeout and abort signal, as a `TelephonyError`. */
+  #request<T>(request: Promise<T>, operation: string, options: OperationOptions): Promise<T> {
+    const wrapped = request.catch((error: unknown) => {
+      throw toTelephonyError(error, { backend: this.backend, operation });
+    });
+    const { timeoutMs, signal } = options;
+    if (timeoutMs === undefined && signal === undefined) return wrapped;
+    return new Promise<T>((resolve, reject) => {
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : this.#clock.setTimeout(
+              () =>
+                reject(
+                  new TelephonyError('timeout', `${operation} did not complete within ${timeoutMs} ms`, {
+                    operation,
+                  }),
+                ),
+              timeoutMs,
+            );
+      const onAbort = () =>
+        reject(
+          new TelephonyError('aborted', `${operation} was aborted`, { operation, cause: signal?.reason }),
+        );
+      if (signal?.aborted) onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      wrapped.then(resolve, reject).finally(() => {
+        if (timer !== undefined) this.#clock.clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      });
+    });
+  }
+
+  #adopt(handle: CallHandle, direction: 'inbound' | 'outbound'): Call {
+    const existing = this.#calls.get(handle.callId);
+    if (existing) return existing;
+    const call = new LiveCall(this.#host, {
+      id: handle.callId,
+      direction,
+      state: handle.state ?? 'connecting',
+      ...(handle.serverCallId ? { serverCallId: handle.serverCallId } : {}),
+      ...(handle.correlationId ? { correlationId: handle.correlationId } : {}),
+    });
+    this.#calls.set(call.id, call);
+    const held = this.#held.get(call.id);
+    if (held) {
+      this.#held.delete(call.id);
+      for (const event of held.events) call.receive(event);
+    }
+    return call;
+  }
+
+  #release(call: LiveCall): void {
+    if (this.#calls.get(call.id) === call) this.#calls.delete(call.id);
+    this.#backendPort.releaseCall(call.id);
+  }
+
+  #route(event: TelephonyEvent): void {
+    this.#events.next(event);
+    const call = this.#calls.get(event.callId);
+    if (call) {
+      call.receive(event);
+      return;
+    }
+    if (event.type === 'call.incoming') {
+      this.#offer(event);
+      return;
+    }
+    if (event.callId !== '') this.#hold(event);
+  }
+
+  #hold(event: TelephonyEvent): void {
+    const now = this.#clock.now();
+    let held = this.#held.get(event.callId);
+    if (held === undefined) {
+      // Drop expired entries from the front (insertion order is arrival order), then bound the map.
+      for (const [callId, entry] of this.#held) {
+        if (entry.expiresAt > now && this.#held.size < maxHeldCalls) break;
+        this.#held.delete(callId);
+      }
+      held = { events: [], expiresAt: now + this.#earlyEventTtlMs };
+      this.#held.set(event.callId, held);
+    } else if (held.expiresAt <= now) {
+      held.events.length = 0;
+    }
+    if (held.events.length < maxHeldEventsPerCall) held.events.push(event);
+  }
+
+  #offer(event: TelephonyEventOf<'call.incoming'>): void {
+    const now = this.#clock.now();
+    const key = event.eventId ?? event.callId;
+    for (const [offeredKey, expiresAt] of this.#offered) {
+      if (expiresAt > now && this.#offered.size < maxHeldCalls) break;
+      this.#offered.delete(offeredKey);
+    }
+    // The same incoming call delivered twice is offered once.
+    if (this.#offered.has(key)) return;
+    this.#offered.set(key, now + this.#earlyEventTtlMs);
+    this.#incoming.next(this.#incomingCall(event));
+  }
+
+  #incomingCall(event: TelephonyEventOf<'call.incoming'>): IncomingCall {
+    let answered: Promise<Call> | undefined;
+    const backend = this.#backendPort;
+    return {
+      id: event.callId,
+      backend: this.backend,
+      from: event.from,
+      to: event.to,
+      event,
+      ...(event.callerDisplayName ? { callerDisplayName: event.callerDisplayName } : {}),
+      ...(event.meeting ? { meeting: event.meeting } : {}),
+      ...(event.customContext ? { customContext: event.customContext } : {}),
+      answer: (options: AnswerOptions = {}) => {
+        answered ??= this.#request(
+          backend.answer(event, {
+            operationId: randomUUID(),
+            ...(options.mediaStreaming ? { mediaStreaming: options.mediaStreaming } : {}),
+            ...(options.transcription ? { transcription: options.transcription } : {}),
+          }),
+          'answer',
+          options,
+        ).then((handle) => this.#adopt(handle, 'inbound'));
+        return answered;
+      },
+      reject: async (reason: RejectReason = 'none') => {
+        this.#require('incoming.reject', 'rejecting a call');
+        await this.#request(backend.reject(event, reason), 'reject', {});
+      },
+      redirect: async (target: Identity) => {
+        this.#require('incoming.redirect', 'redirecting a call');
+        await this.#request(backend.redirect(event, target), 'redirect', {});
+      },
+    };
+  }
+}

@@ -1,0 +1,74 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { defaultMaxBodyBytes, errorResponse } from './ingress.js';
+import type { WebhookRequest, WebhookResponse } from './WebhookTypes.js';
+
+/** Options of the Node request handler. */
+export interface NodeHandlerOptions {
+  /** Bodies larger than this are answered 413 (default 1 MiB). */
+  readonly maxBodyBytes?: number;
+}
+
+function send(res: ServerResponse, response: WebhookResponse): void {
+  if (res.headersSent) return;
+  res.writeHead(response.status, response.headers);
+  res.end(response.body);
+}
+
+/**
+ * Wraps a webhook entry point as a Node `(req, res)` handler for `node:http`, Express, Fastify's raw mode and the
+ * like. It reads the body with a size limit; where a framework already parsed the body (`req.body`), it uses that.
+ *
+ * @example
+ * http.createServer(createNodeHandler((request) => client.handleWebhook(request))).listen(3978);
+ */
+export function createNodeHandler(
+  handle: (request: WebhookRequest) => Promise<WebhookResponse>,
+  options: NodeHandlerOptions = {},
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
+  return (req, res) => {
+    const dispatch = (body: unknown) => {
+      const request: WebhookRequest = {
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        headers: req.headers,
+        body,
+      };
+      handle(request).then(
+        (response) => send(res, response),
+        () => send(res, errorResponse(500, 'internal', 'the webhook could not be handled')),
+      );
+    };
+    const parsed = (req as IncomingMessage & { body?: unknown }).body;
+    if (parsed !== undefined) {
+      dispatch(parsed);
+      return;
+    }
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBodyBytes) {
+      res.setHeader('connection', 'close');
+      send(res, errorResponse(413, 'payloadTooLarge', `the body exceeds ${maxBodyBytes} bytes`));
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size > maxBodyBytes) {
+        tooLarge = true;
+        chunks.length = 0;
+        res.setHeader('connection', 'close');
+        send(res, errorResponse(413, 'payloadTooLarge', `the body exceeds ${maxBodyBytes} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!tooLarge) dispatch(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    });
+    req.on('error', () => send(res, errorResponse(400, 'badRequest', 'the request could not be read')));
+  };
+}
