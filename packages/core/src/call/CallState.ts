@@ -60,7 +60,10 @@ export function canTransition(from: CallState, to: CallState): boolean {
  * `current` (e.g. a call on hold has been connected).
  */
 export function hasReachedState(current: CallState, target: CallState): boolean {
-  return current === target || (target !== 'unknown' && rank[target] < rank[current]);
+  if (current === target) return true;
+  if (target === 'unknown') return false;
+  // Every state of the connected family (on hold, transferring, …) implies the call was connected.
+  return rank[target] < rank[current] || (target === 'connected' && rank[current] === rank.connected);
 }
 
 /** True for the final state. */

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { type Participant, phone, Roster, type TelephonyEventOf, teamsUser } from '../src/index.js';
+
+function update(participants: Participant[], fields: { delta?: boolean; sequenceNumber?: number } = {}) {
+  return {
+    type: 'participants.updated',
+    backend: 'graph',
+    callId: 'c',
+    at: '',
+    raw: null,
+    delta: fields.delta ?? false,
+    participants,
+    ...(fields.sequenceNumber === undefined ? {} : { sequenceNumber: fields.sequenceNumber }),
+  } as TelephonyEventOf<'participants.updated'>;
+}
+
+const alice: Participant = { id: 'p-alice', identity: teamsUser('alice'), isMuted: false };
+const bob: Participant = { id: 'p-bob', identity: teamsUser('bob'), isMuted: false };
+const carol: Participant = { identity: phone('+14255550100'), isMuted: true };
+
+describe('Roster', () => {
+  it('replaces the roster with a full update and ignores an older one', () => {
+    const roster = new Roster();
+    roster.apply(update([alice, bob], { sequenceNumber: 2 }));
+    expect(roster.apply(update([alice], { sequenceNumber: 1 }))).toBe(false);
+    expect(roster.participants.map((p) => p.id)).toEqual(['p-alice', 'p-bob']);
+  });
+
+  it('merges deltas by participant and removes entries marked removed', () => {
+    const roster = new Roster();
+    roster.apply(update([alice]));
+    roster.apply(update([{ ...bob, sequenceNumber: 1 }], { delta: true, sequenceNumber: 1 }));
+    roster.apply(
+      update([{ ...alice, isMuted: true, sequenceNumber: 2 }], { delta: true, sequenceNumber: 2 }),
+    );
+    roster.apply(update([{ ...bob, removed: true, sequenceNumber: 3 }], { delta: true, sequenceNumber: 3 }));
+    expect(roster.participants).toEqual([{ ...alice, isMuted: true }]);
+  });
+
+  it('ends in the same roster whatever order the deltas arrive in', () => {
+    const deltas = [
+      update([{ ...alice, sequenceNumber: 1 }], { delta: true, sequenceNumber: 1 }),
+      update([{ ...bob, sequenceNumber: 2 }], { delta: true, sequenceNumber: 2 }),
+      update([{ ...carol, sequenceNumber: 3 }], { delta: true, sequenceNumber: 3 }),
+      update([{ ...bob, removed: true, sequenceNumber: 4 }], { delta: true, sequenceNumber: 4 }),
+      update([{ ...alice, isMuted: true, sequenceNumber: 5 }], { delta: true, sequenceNumber: 5 }),
+    ];
+    const ordered = new Roster();
+    for (const d of deltas) ordered.apply(d);
+    const orders = [
+      [4, 3, 2, 1, 0],
+      [3, 1, 0, 4, 2],
+      [1, 3, 4, 2, 0],
+    ];
+    const key = (roster: Roster) => roster.participants.map((p) => `${p.identity.rawId}:${p.isMuted}`).sort();
+    for (const order of orders) {
+      const shuffled = new Roster();
+      for (const index of order) shuffled.apply(deltas[index]!);
+      expect(key(shuffled)).toEqual(key(ordered));
+    }
+    expect(key(ordered)).toEqual(['4:+14255550100:true', '8:orgid:alice:true']);
+  });
+});
