@@ -7,6 +7,7 @@ import type {
   OperationRequest,
   TelephonyBackend,
   TelephonyEvent,
+  WebhookRequest,
   WebhookResult,
 } from '../src/index.js';
 import { callOperationKinds, TelephonyError } from '../src/index.js';
@@ -67,7 +68,7 @@ export class ScriptedBackend implements TelephonyBackend {
     return { status: 'accepted' };
   }
 
-  async handleWebhook(): Promise<WebhookResult> {
+  async handleWebhook(_request: WebhookRequest): Promise<WebhookResult> {
     return { response: { status: 404, headers: {} }, events: [] };
   }
 
