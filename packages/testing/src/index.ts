@@ -2,12 +2,38 @@
 // Each section is maintained by the work that owns its folder.
 
 // --- clock, in-memory backend, simulated phone network (src/clock, src/memory, src/simulation) ---
+export { VirtualClock, virtualEpoch } from './clock/VirtualClock.js';
+export type { MemoryBackendOptions } from './memory/MemoryBackend.js';
+export { defaultMemoryBotIdentity, MemoryBackend } from './memory/MemoryBackend.js';
+export { backendModule } from './memory/memoryBackendModule.js';
+export { memoryResults } from './memory/memoryResults.js';
+export { PartyBridge } from './simulation/PartyBridge.js';
+export type { PartyLine } from './simulation/PartyLine.js';
+export type { PartyRing } from './simulation/PartyRing.js';
+export type { PhoneNetworkHost } from './simulation/PhoneNetwork.js';
+export { PhoneNetwork } from './simulation/PhoneNetwork.js';
+export type { PhonePartyHost } from './simulation/PhoneParty.js';
+export { PhoneParty } from './simulation/PhoneParty.js';
 export type { PartyBehaviour, SimulatedNetwork, SimulatedParty } from './simulation/SimulatedNetwork.js';
 
 // --- conformance suite (src/conformance) ---
+export type { ConformanceHarness } from './conformance/ConformanceHarness.js';
+export { describeBackendConformance } from './conformance/describeBackendConformance.js';
 
 // --- auth: test token issuer and key server (src/auth) ---
+export type { TestKeyServerOptions } from './auth/TestKeyServer.js';
+export { TestKeyServer } from './auth/TestKeyServer.js';
+export type { TestTokenOptions } from './auth/TestTokenIssuer.js';
+export { TestTokenIssuer } from './auth/TestTokenIssuer.js';
+export type { IssuedCertificate } from './tls/TestCertificateAuthority.js';
+export { TestCertificateAuthority } from './tls/TestCertificateAuthority.js';
 
 // --- ACS emulator (src/emulators/acs) ---
+export type { AcsDelivery } from './emulators/acs/AcsCallbackDispatcher.js';
+export type { AcsEmulatorOptions, AcsRecordedRequest } from './emulators/acs/AcsEmulator.js';
+export { AcsEmulator } from './emulators/acs/AcsEmulator.js';
 
 // --- Graph emulator (src/emulators/graph) ---
+export type { GraphEmulatorOptions, GraphEmulatorRequest } from './emulators/graph/GraphEmulator.js';
+export { GraphEmulator } from './emulators/graph/GraphEmulator.js';
+export type { GraphDelivery } from './emulators/graph/GraphNotifier.js';

@@ -44,7 +44,10 @@ export interface SimulatedParty {
   waitToHear(match: string | RegExp, options?: { readonly timeoutMs?: number }): Promise<string>;
   /** Resolves when the bot's call rings this party; rejects after `timeoutMs`. */
   waitForRing(options?: { readonly timeoutMs?: number }): Promise<void>;
-  /** Resolves when this party's call has ended; rejects after `timeoutMs`. */
+  /**
+   * Resolves when the party is neither in a call, nor ringing, nor calling out: its call ended, or a call ringing
+   * it stopped (declined, canceled, timed out). Resolves at once when the party is idle. Rejects after `timeoutMs`.
+   */
   waitForHangUp(options?: { readonly timeoutMs?: number }): Promise<void>;
 }
 

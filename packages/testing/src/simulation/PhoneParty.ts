@@ -1,0 +1,275 @@
+import { type DtmfTone, type Identity, parseDtmfTone, TelephonyError } from '@switchboard/core';
+import type { PartyLine } from './PartyLine.js';
+import type { PartyRing } from './PartyRing.js';
+import type { PartyBehaviour, SimulatedParty } from './SimulatedNetwork.js';
+
+/** What a party needs from the network it lives in. */
+export interface PhonePartyHost {
+  /** Runs `callback` after `ms` on the network's clock; returns a function that cancels it. */
+  after(ms: number, callback: () => void): () => void;
+  /** How long a party rings before answering when its behaviour does not say. */
+  readonly defaultAnswerAfterMs: number;
+}
+
+type PartyState = 'idle' | 'ringing' | 'dialing' | 'inCall';
+
+const defaultWaitMs = 5_000;
+
+/**
+ * A simulated person on a phone or Teams client. Tests drive it through the `SimulatedParty` methods; a backend
+ * or emulator drives the other side through `ring`, `join`, `disconnect`, `hear` and `receiveTones`.
+ */
+export class PhoneParty implements SimulatedParty {
+  readonly identity: Identity;
+  #behaviour: PartyBehaviour;
+  #state: PartyState = 'idle';
+  #line: PartyLine | undefined;
+  #ring: PartyRing | undefined;
+  #cancelAutoReply: (() => void) | undefined;
+  #callId: string | undefined;
+  #receivedTones = '';
+  #rings = 0;
+  #ringsWaitedFor = 0;
+  readonly #heard: string[] = [];
+  readonly #observers = new Set<() => void>();
+
+  constructor(
+    identity: Identity,
+    behaviour: PartyBehaviour,
+    private readonly host: PhonePartyHost,
+  ) {
+    this.identity = identity;
+    this.#behaviour = behaviour;
+  }
+
+  /** The bot's id of the call this party is in, or was last rung by or in. */
+  get callId(): string | undefined {
+    return this.#callId;
+  }
+
+  get inCall(): boolean {
+    return this.#state === 'inCall';
+  }
+
+  /** Whether a call is ringing this party now. */
+  get ringing(): boolean {
+    return this.#state === 'ringing';
+  }
+
+  get heard(): readonly string[] {
+    return [...this.#heard];
+  }
+
+  get receivedTones(): string {
+    return this.#receivedTones;
+  }
+
+  /** The line the party is on or dialing through (for the network side). */
+  get line(): PartyLine | undefined {
+    return this.#line;
+  }
+
+  /** Changes how the party reacts to the next calls. */
+  setBehaviour(behaviour: PartyBehaviour): void {
+    this.#behaviour = { ...this.#behaviour, ...behaviour };
+  }
+
+  // --- the network side ---
+
+  /** A call rings this party. Returns false when the party is busy (in or placing another call). */
+  ring(ring: PartyRing): boolean {
+    if (this.#state !== 'idle') return false;
+    this.#state = 'ringing';
+    this.#ring = ring;
+    this.#rings++;
+    if (ring.callId !== undefined) this.#callId = ring.callId;
+    const delay = this.#behaviour.answerAfterMs ?? this.host.defaultAnswerAfterMs;
+    if (this.#behaviour.declines) {
+      this.#cancelAutoReply = this.host.after(delay, () => this.#reply(ring, 'decline'));
+    } else if (this.#behaviour.autoAnswer !== false) {
+      this.#cancelAutoReply = this.host.after(delay, () => this.#reply(ring, 'answer'));
+    }
+    this.#changed();
+    return true;
+  }
+
+  /** The caller gave up ringing this party (the call ended, the invitation was canceled or timed out). */
+  stopRinging(ring: PartyRing): void {
+    if (this.#state !== 'ringing' || this.#ring !== ring) return;
+    this.#reset();
+  }
+
+  /** The party is calling out through `line` (dialing the bot, or being redirected). */
+  startDialing(line: PartyLine): void {
+    this.#cancelAuto();
+    this.#state = 'dialing';
+    this.#ring = undefined;
+    this.#line = line;
+    if (line.callId !== undefined) this.#callId = line.callId;
+    this.#changed();
+  }
+
+  /** The party is now in a call on `line`. */
+  join(line: PartyLine): void {
+    this.#cancelAuto();
+    this.#state = 'inCall';
+    this.#ring = undefined;
+    this.#line = line;
+    if (line.callId !== undefined) this.#callId = line.callId;
+    this.#changed();
+  }
+
+  /** The party's call ended from the other side (only if it is still on `line`, when given). */
+  disconnect(line?: PartyLine): void {
+    if (line !== undefined && this.#line !== line) return;
+    if (this.#state === 'idle') return;
+    this.#reset();
+  }
+
+  /** The party hears a prompt. */
+  hear(text: string): void {
+    this.#heard.push(text);
+    this.#changed();
+  }
+
+  /** The bot sent DTMF tones to this party. */
+  receiveTones(tones: string): void {
+    this.#receivedTones += tones;
+    this.#changed();
+  }
+
+  // --- the test side ---
+
+  async answer(): Promise<void> {
+    await this.#waitFor(
+      () => this.#state === 'ringing' || undefined,
+      defaultWaitMs,
+      () => 'a call to answer',
+    );
+    if (this.#ring) this.#reply(this.#ring, 'answer');
+  }
+
+  async decline(): Promise<void> {
+    await this.#waitFor(
+      () => this.#state === 'ringing' || undefined,
+      defaultWaitMs,
+      () => 'a call to decline',
+    );
+    if (this.#ring) this.#reply(this.#ring, 'decline');
+  }
+
+  async pressDigits(tones: string): Promise<void> {
+    const parsed: DtmfTone[] = [];
+    for (const character of tones) {
+      const tone = parseDtmfTone(character);
+      if (tone === undefined) throw new TelephonyError('invalidInput', `"${character}" is not a DTMF tone`);
+      parsed.push(tone);
+    }
+    const line = this.#requireLine('press digits');
+    for (const tone of parsed) {
+      if (this.#line !== line) break;
+      line.tone(this, tone);
+    }
+  }
+
+  async say(phrase: string): Promise<void> {
+    this.#requireLine('speak').speech(this, phrase);
+  }
+
+  async hold(): Promise<void> {
+    this.#requireLine('hold').hold(this, true);
+  }
+
+  async unhold(): Promise<void> {
+    this.#requireLine('unhold').hold(this, false);
+  }
+
+  async hangUp(): Promise<void> {
+    if (this.#state === 'ringing' && this.#ring) {
+      this.#reply(this.#ring, 'decline');
+      return;
+    }
+    const line = this.#line;
+    if (this.#state === 'idle' || !line) return;
+    this.#reset();
+    line.leave(this);
+  }
+
+  waitToHear(match: string | RegExp, options: { readonly timeoutMs?: number } = {}): Promise<string> {
+    const test = (text: string): boolean =>
+      typeof match === 'string' ? text.includes(match) : match.test(text);
+    return this.#waitFor(
+      () => this.#heard.find(test),
+      options.timeoutMs ?? defaultWaitMs,
+      () => `to hear ${String(match)} (heard: ${JSON.stringify(this.#heard)})`,
+    );
+  }
+
+  async waitForRing(options: { readonly timeoutMs?: number } = {}): Promise<void> {
+    await this.#waitFor(
+      () => (this.#rings > this.#ringsWaitedFor ? true : undefined),
+      options.timeoutMs ?? defaultWaitMs,
+      () => 'a ring',
+    );
+    this.#ringsWaitedFor++;
+  }
+
+  async waitForHangUp(options: { readonly timeoutMs?: number } = {}): Promise<void> {
+    await this.#waitFor(
+      () => (this.#state === 'idle' ? true : undefined),
+      options.timeoutMs ?? defaultWaitMs,
+      () => 'the call to end',
+    );
+  }
+
+  #reply(ring: PartyRing, reply: 'answer' | 'decline'): void {
+    if (this.#state !== 'ringing' || this.#ring !== ring) return;
+    this.#reset();
+    if (reply === 'answer') ring.answer(this);
+    else ring.decline(this);
+  }
+
+  #requireLine(action: string): PartyLine {
+    if (this.#state !== 'inCall' || !this.#line) {
+      throw new TelephonyError('callEnded', `${this.identity.rawId} cannot ${action}: not in a call`);
+    }
+    return this.#line;
+  }
+
+  #reset(): void {
+    this.#cancelAuto();
+    this.#state = 'idle';
+    this.#ring = undefined;
+    this.#line = undefined;
+    this.#changed();
+  }
+
+  #cancelAuto(): void {
+    this.#cancelAutoReply?.();
+    this.#cancelAutoReply = undefined;
+  }
+
+  #changed(): void {
+    for (const observer of [...this.#observers]) observer();
+  }
+
+  // Real time on purpose: tests wait for parties with real timeouts even when the backend runs on a virtual clock.
+  #waitFor<T>(check: () => T | undefined, timeoutMs: number, what: () => string): Promise<T> {
+    const found = check();
+    if (found !== undefined) return Promise.resolve(found);
+    return new Promise<T>((resolve, reject) => {
+      const observer = (): void => {
+        const value = check();
+        if (value === undefined) return;
+        this.#observers.delete(observer);
+        clearTimeout(timer);
+        resolve(value);
+      };
+      const timer = setTimeout(() => {
+        this.#observers.delete(observer);
+        reject(new TelephonyError('timeout', `${this.identity.rawId} waited ${timeoutMs} ms for ${what()}`));
+      }, timeoutMs);
+      this.#observers.add(observer);
+    });
+  }
+}
