@@ -1,4 +1,10 @@
-import { type Call, type Identity, type IncomingCall, type TelephonyClient, TelephonyError } from '@switchboard/core';
+import {
+  type Call,
+  type Identity,
+  type IncomingCall,
+  type TelephonyClient,
+  TelephonyError,
+} from '@switchboard/core';
 import type { Subscription } from 'rxjs';
 import { prompts, sourceFor } from './prompts.js';
 
@@ -53,7 +59,11 @@ export class IvrBot {
     const silence = this.options.silenceTimeoutMs ?? 5_000;
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const choice = await call
-        .recognizeDtmf({ prompt: sourceFor(call, prompts.menu), maxTones: 1, initialSilenceTimeoutMs: silence })
+        .recognizeDtmf({
+          prompt: sourceFor(call, prompts.menu),
+          maxTones: 1,
+          initialSilenceTimeoutMs: silence,
+        })
         .catch((error: unknown) => {
           if (TelephonyError.hasReason(error, 'operationFailed')) return { tones: '' };
           throw error;

@@ -70,6 +70,17 @@ const scenarios: Scenario[] = [
 ];
 
 async function main(): Promise<number> {
+  // The library's timers never keep a process alive; this demo has no server that would, so it holds the
+  // process open itself until the scenarios are done.
+  const keepAlive = setInterval(() => undefined, 1_000);
+  try {
+    return await runScenarios();
+  } finally {
+    clearInterval(keepAlive);
+  }
+}
+
+async function runScenarios(): Promise<number> {
   const config = configFromArgs();
   const harness = await harnessFor(config);
   const timeline = new Timeline();
@@ -85,20 +96,28 @@ async function main(): Promise<number> {
       const outcome = await bot.outcomes[index];
       const ok = outcome === scenario.expected;
       if (!ok) failures += 1;
-      process.stdout.write(`  outcome: ${outcome} ${ok ? '(as expected)' : `(expected ${scenario.expected})`}\n`);
+      process.stdout.write(
+        `  outcome: ${outcome} ${ok ? '(as expected)' : `(expected ${scenario.expected})`}\n`,
+      );
     }
   } finally {
     bot.stop();
     await harness.close();
   }
-  process.stdout.write(`\n${scenarios.length - failures} of ${scenarios.length} scenarios ended as expected.\n`);
+  process.stdout.write(
+    `\n${scenarios.length - failures} of ${scenarios.length} scenarios ended as expected.\n`,
+  );
   return failures === 0 ? 0 : 1;
 }
 
+// Anything but a finished run is a failure, even an event loop that empties early.
+process.exitCode = 1;
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -30,7 +30,9 @@ export class Timeline {
 
   /** A line for a unified event. */
   event(event: TelephonyEvent): void {
-    this.#emit(`${this.#stamp()}  ${this.#callName(event.callId).padEnd(7)}  ${event.type.padEnd(22)} ${describe(event)}`);
+    this.#emit(
+      `${this.#stamp()}  ${this.#callName(event.callId).padEnd(7)}  ${event.type.padEnd(22)} ${describe(event)}`,
+    );
   }
 
   /** A line for something a person did or heard. */

@@ -10,7 +10,8 @@ export async function memoryHarness(config: TelephonyConfig): Promise<DemoHarnes
   );
   const client = container.get(TelephonyTokens.Client);
   const backend = container.get(TelephonyTokens.Backend);
-  if (!(backend instanceof MemoryBackend)) throw new Error('the memory configuration did not give the in-memory backend');
+  if (!(backend instanceof MemoryBackend))
+    throw new Error('the memory configuration did not give the in-memory backend');
   return {
     client,
     network: backend.network,
