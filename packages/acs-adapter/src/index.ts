@@ -1,7 +1,25 @@
 // The public API of @switchboard/acs-adapter. Every export is listed explicitly; types with `export type`.
 
 // --- normalizer (src/normalize) ---
+export { identityFromAcs } from './normalize/identityFromAcs.js';
+export type { NormalizeOptions } from './normalize/normalizeAcsEvents.js';
+export { normalizeAcsEvents } from './normalize/normalizeAcsEvents.js';
 
 // --- adapter, webhook authentication, container module (src/backend, src/webhook, src/di) ---
-
-export {};
+export type { AcsBackendOptions, AcsConnection } from './backend/AcsBackend.js';
+export { AcsBackend, acsCapabilities } from './backend/AcsBackend.js';
+export type { AcsPipelinePolicy, AcsRetryOptions } from './backend/acsRetryPolicy.js';
+export { acsRetryPolicy } from './backend/acsRetryPolicy.js';
+export type { AcsErrorContext } from './backend/classifyAcsError.js';
+export { classifyAcsError } from './backend/classifyAcsError.js';
+export type { InvitableIdentifier } from './backend/communicationIdentifier.js';
+export {
+  identityFromCommunicationIdentifier,
+  toCommunicationIdentifier,
+  toInvitableIdentifier,
+} from './backend/communicationIdentifier.js';
+export { acsBackendOptions, backendModule } from './di/acsBackendModule.js';
+export type { AcsWebhookAuth, EventGridEntraAuth } from './webhook/AcsWebhookAuth.js';
+export { acsCallbackIssuer, acsCallbackKeysUrl, eventGridSecretHeader } from './webhook/AcsWebhookAuth.js';
+export type { AcsWebhookHandlerOptions } from './webhook/AcsWebhookHandler.js';
+export { AcsWebhookHandler } from './webhook/AcsWebhookHandler.js';

@@ -44,3 +44,23 @@ describe('Identity raw ids', () => {
     expect(sameIdentity(teamsUser('u1'), teamsUser('u2'))).toBe(false);
   });
 });
+
+describe('DTMF tone names', () => {
+  it('reads ACS and Graph names and rejects anything else, including object keys', async () => {
+    const { parseDtmfTone } = await import('../src/index.js');
+    expect(['one', 'Tone1', 'tone1', 'pound', 'asterisk', 'star', 'a', '#', '7'].map(parseDtmfTone)).toEqual([
+      '1',
+      '1',
+      '1',
+      '#',
+      '*',
+      '*',
+      'A',
+      '#',
+      '7',
+    ]);
+    for (const name of ['constructor', '__proto__', 'toString', 'flash', '', 'tone', 42]) {
+      expect(parseDtmfTone(name)).toBeUndefined();
+    }
+  });
+});

@@ -297,7 +297,9 @@ export class JwtVerifier {
   }
 
   async #fetchJson(url: string): Promise<unknown> {
-    const response = await this.#fetch(url, {
+    // Called unbound: some fetch implementations reject a foreign `this`.
+    const fetchJson = this.#fetch;
+    const response = await fetchJson(url, {
       headers: { accept: 'application/json' },
       signal: AbortSignal.timeout(fetchTimeoutMs),
     });

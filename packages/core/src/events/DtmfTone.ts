@@ -37,26 +37,28 @@ export const dtmfTones: readonly DtmfTone[] = [
   'D',
 ];
 
-const toneNames: Record<string, DtmfTone> = {
-  zero: '0',
-  one: '1',
-  two: '2',
-  three: '3',
-  four: '4',
-  five: '5',
-  six: '6',
-  seven: '7',
-  eight: '8',
-  nine: '9',
-  pound: '#',
-  hash: '#',
-  asterisk: '*',
-  star: '*',
-  a: 'A',
-  b: 'B',
-  c: 'C',
-  d: 'D',
-};
+const toneNames: ReadonlyMap<string, DtmfTone> = new Map(
+  Object.entries({
+    zero: '0',
+    one: '1',
+    two: '2',
+    three: '3',
+    four: '4',
+    five: '5',
+    six: '6',
+    seven: '7',
+    eight: '8',
+    nine: '9',
+    pound: '#',
+    hash: '#',
+    asterisk: '*',
+    star: '*',
+    a: 'A',
+    b: 'B',
+    c: 'C',
+    d: 'D',
+  }) as [string, DtmfTone][],
+);
 
 /**
  * Reads a tone as either backend names it: ACS (`one`, `pound`, `asterisk`, `Tone1`) or Graph (`tone1`, `star`,
@@ -66,7 +68,7 @@ export function parseDtmfTone(value: unknown): DtmfTone | undefined {
   if (typeof value !== 'string' || value === '') return undefined;
   if ((dtmfTones as readonly string[]).includes(value.toUpperCase())) return value.toUpperCase() as DtmfTone;
   const lower = value.toLowerCase();
-  const named = toneNames[lower];
+  const named = toneNames.get(lower);
   if (named) return named;
   const match = /^tone(.+)$/.exec(lower);
   if (match?.[1]) return parseDtmfTone(match[1]);

@@ -1,0 +1,44 @@
+import { getIdentifierRawId } from '@azure/communication-common';
+import type { Identity } from '@switchboard/core';
+import { acsUser, phone, TelephonyError, teamsApp, teamsUser, unknownIdentity } from '@switchboard/core';
+import { describe, expect, it } from 'vitest';
+import {
+  identityFromCommunicationIdentifier,
+  toCommunicationIdentifier,
+  toInvitableIdentifier,
+} from '../src/backend/communicationIdentifier.js';
+
+const identities: Identity[] = [
+  acsUser('8:acs:1f2e3d4c-0000-0000-0000-000000000001_00000020-aaaa-bbbb-cccc-000000000001'),
+  phone('+14255550123'),
+  teamsUser('e5b7f628-ea94-4fdc-b3d9-1af1fe231111'),
+  teamsUser('e5b7f628-ea94-4fdc-b3d9-1af1fe231111', { cloud: 'gcch' }),
+  teamsApp('45ab2481-1c1c-4005-be24-0ffb879b1130'),
+  teamsApp('45ab2481-1c1c-4005-be24-0ffb879b1130', { cloud: 'dod' }),
+];
+
+describe('Identity ↔ CommunicationIdentifier', () => {
+  it.each(identities)('maps $rawId to the SDK identifier with the same raw id and back', (identity) => {
+    const identifier = toCommunicationIdentifier(identity);
+    expect(getIdentifierRawId(identifier)).toBe(identity.rawId);
+    expect(identityFromCommunicationIdentifier(identifier)).toEqual(identity);
+  });
+
+  it('keeps a display name given with the identifier', () => {
+    expect(identityFromCommunicationIdentifier({ phoneNumber: '+14255550123' }, 'Alice')).toEqual(
+      phone('+14255550123', 'Alice'),
+    );
+  });
+
+  it('passes an unknown identity on by its raw id and reads unfamiliar identifiers as unknown', () => {
+    const identity = unknownIdentity('99:something-else');
+    expect(toCommunicationIdentifier(identity)).toEqual({ id: '99:something-else' });
+    expect(identityFromCommunicationIdentifier({ id: '99:something-else' })).toEqual(identity);
+    expect(identityFromCommunicationIdentifier(undefined).kind).toBe('unknown');
+  });
+
+  it('refuses to invite an unknown identity', () => {
+    expect(() => toInvitableIdentifier(unknownIdentity('99:x'))).toThrow(TelephonyError);
+    expect(toInvitableIdentifier(phone('+14255550100'))).toEqual({ phoneNumber: '+14255550100' });
+  });
+});
