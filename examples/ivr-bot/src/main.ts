@@ -1,6 +1,7 @@
 import { loadTelephonyConfig, phone, type TelephonyConfig } from '@switchboard/core';
 import type { SimulatedNetwork } from '@switchboard/testing';
 import { type DemoHarness, demoParties } from './harness/DemoHarness.js';
+import { acsHarness } from './harness/acsHarness.js';
 import { memoryHarness } from './harness/memoryHarness.js';
 import { IvrBot, type IvrOutcome } from './ivrBot.js';
 import { Timeline } from './timeline.js';
@@ -21,6 +22,8 @@ async function harnessFor(config: TelephonyConfig): Promise<DemoHarness> {
   switch (config.backend) {
     case 'memory':
       return memoryHarness(config);
+    case 'acs':
+      return acsHarness(config);
     default:
       throw new Error(`the demo has no harness for the ${config.backend} backend yet`);
   }

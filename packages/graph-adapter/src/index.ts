@@ -1,7 +1,32 @@
 // The public API of @switchboard/graph-adapter. Every export is listed explicitly; types with `export type`.
 
 // --- normalizer (src/normalize) ---
+export { identityFromGraph } from './normalize/identityFromGraph.js';
+export type { NormalizeOptions } from './normalize/normalizeGraphNotifications.js';
+export { normalizeGraphNotifications } from './normalize/normalizeGraphNotifications.js';
+export type { GraphResource, GraphResourceKind } from './normalize/parseGraphResourceUrl.js';
+export { parseGraphResourceUrl } from './normalize/parseGraphResourceUrl.js';
 
 // --- adapter, notification authentication, container module (src/backend, src/webhook, src/di) ---
-
-export {};
+export type { CommsOperation } from './backend/ackFromCommsOperation.js';
+export { ackFromCommsOperation } from './backend/ackFromCommsOperation.js';
+export type { GraphErrorContext } from './backend/classifyGraphError.js';
+export { classifyGraphError } from './backend/classifyGraphError.js';
+export type { GraphTlsOptions } from './backend/createTlsFetch.js';
+export type { GraphApiOptions, GraphCredentials } from './backend/GraphApi.js';
+export { GraphApi } from './backend/GraphApi.js';
+export type { GraphBackendOptions } from './backend/GraphBackend.js';
+export { GraphBackend } from './backend/GraphBackend.js';
+export { graphCapabilities } from './backend/graphCapabilities.js';
+export type { GraphPrefetchMedia } from './backend/graphMedia.js';
+export type { MeetingJoinInfo } from './backend/parseMeetingJoinUrl.js';
+export { parseMeetingJoinUrl } from './backend/parseMeetingJoinUrl.js';
+export { toGraphIdentitySet } from './backend/toGraphIdentitySet.js';
+export { backendModule } from './di/graphBackendModule.js';
+export { readGraphConfig } from './di/readGraphConfig.js';
+export type { GraphNotificationAuthOptions } from './webhook/GraphNotificationAuthenticator.js';
+export {
+  defaultNotificationIssuers,
+  defaultOpenIdConfigurationUrl,
+  GraphNotificationAuthenticator,
+} from './webhook/GraphNotificationAuthenticator.js';

@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { createTelephonyContainer, type TelephonyConfig, TelephonyTokens } from '@switchboard/core';
+import { AcsEmulator } from '@switchboard/testing';
+import type { DemoHarness } from './DemoHarness.js';
+import { startWebhookServer } from './webhookServer.js';
+
+/**
+ * The demo on the ACS backend against the loopback ACS emulator: the real SDK over HTTP, callbacks signed by the
+ * emulator and verified by the bot, IncomingCall through an Event Grid subscription with a secret.
+ */
+export async function acsHarness(config: TelephonyConfig): Promise<DemoHarness> {
+  const emulator = await AcsEmulator.start({ promptDurationMs: 150 });
+  const server = await startWebhookServer('/api/calls');
+  const eventGridSecret = randomBytes(16).toString('hex');
+  const container = await createTelephonyContainer(
+    {
+      ...config,
+      acs: {
+        connectionString: emulator.connectionString,
+        allowInsecureConnection: true,
+        callbackUrl: server.url,
+        resourceId: emulator.resourceId,
+        keysUrl: emulator.keysUrl,
+        eventGridSecret,
+        callerId: '+18005550100',
+        ...config.acs,
+      },
+    },
+    { resolveFrom: import.meta.url },
+  );
+  const client = container.get(TelephonyTokens.Client);
+  server.mount(client.nodeHandler);
+  await emulator.subscribeEventGrid(server.url, { secret: eventGridSecret });
+  return {
+    client,
+    network: emulator.network,
+    description: `the ACS backend, against the loopback ACS emulator at ${emulator.endpoint}`,
+    async close() {
+      await client.close();
+      await emulator.close();
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,147 @@
+import type { ResultInfo, TelephonyEvent } from '@switchboard/core';
+import { parseResultInfo } from '@switchboard/core';
+import { type GraphNotification, resultKey } from './GraphNotification.js';
+import { identityFromGraph } from './identityFromGraph.js';
+import { type JsonObject, read } from './read.js';
+
+// The operation types that have events of their own, by lower-case name for a lenient match.
+const typesWithEvents: ReadonlyMap<string, string> = new Map(
+  [
+    'playPromptOperation',
+    'inviteParticipantsOperation',
+    'recordOperation',
+    'recordResponseOperation',
+    'sendDtmfTonesOperation',
+    'subscribeToToneOperation',
+    'updateRecordingStatusOperation',
+  ].map((name) => [name.toLowerCase(), name]),
+);
+
+function canonicalType(type: string): string {
+  switch (type) {
+    case 'playPromptOperation':
+    case 'inviteParticipantsOperation':
+    case 'recordOperation':
+    case 'sendDtmfTonesOperation':
+    case 'subscribeToToneOperation':
+    case 'updateRecordingStatusOperation':
+      return type;
+    default:
+      return typesWithEvents.get(type.toLowerCase()) ?? type;
+  }
+}
+
+// Graph completes a canceled media operation `failed` with resultInfo 400/8508; playPrompt may also name it.
+function isCanceled(operation: JsonObject, reason: ResultInfo | undefined): boolean {
+  if (reason !== undefined && reason.code === 400 && reason.subcode === 8508) return true;
+  const completion = operation.completionReason;
+  return completion === 'mediaOperationCanceled' || completion === 'operationCanceled';
+}
+
+function invitees(operation: JsonObject): readonly unknown[] {
+  const participants = operation.participants;
+  return Array.isArray(participants) && participants.length > 0 ? participants : [undefined];
+}
+
+function recordingState(operation: JsonObject, status: string): string {
+  // Graph's operation does not echo the requested status; a recordingStatus field is read where one is sent.
+  switch (operation.recordingStatus) {
+    case 'recording':
+      return 'active';
+    case 'notRecording':
+      return 'inactive';
+    default:
+      return read.string(operation.recordingStatus) ?? status;
+  }
+}
+
+interface Outcome {
+  readonly notification: GraphNotification;
+  readonly operation: JsonObject;
+  readonly status: string;
+  readonly reason: ResultInfo | undefined;
+  readonly operationId: string | undefined;
+}
+
+function withReason(reason: ResultInfo | undefined): { reason?: ResultInfo } {
+  return reason === undefined ? {} : { reason };
+}
+
+// The event an operation of a known type ends in, if its status gives one.
+function knownEvent(type: string, outcome: Outcome): TelephonyEvent | undefined {
+  const { notification, operation, status, reason, operationId } = outcome;
+  const completed = status === 'completed';
+  const finished = completed || status === 'failed';
+  switch (canonicalType(type)) {
+    case 'playPromptOperation':
+      if (status === 'running') return notification.add('play.started', {}, operationId);
+      if (!finished) return undefined;
+      if (isCanceled(operation, reason))
+        return notification.add('play.canceled', withReason(reason), operationId);
+      return notification.add(completed ? 'play.completed' : 'play.failed', withReason(reason), operationId);
+    case 'inviteParticipantsOperation': {
+      if (!finished) return undefined;
+      const eventType = completed ? 'participant.added' : 'participant.addFailed';
+      let last: TelephonyEvent | undefined;
+      for (const invitee of invitees(operation)) {
+        const participant = identityFromGraph(read.object(invitee)?.identity);
+        last = notification.add(
+          eventType,
+          reason === undefined ? { participant } : { participant, reason },
+          operationId,
+        );
+      }
+      return last;
+    }
+    case 'recordOperation':
+    case 'recordResponseOperation': {
+      if (!finished) return undefined;
+      const fields: { recordingLocation?: string; reason?: ResultInfo } = {};
+      const recordingLocation = read.string(operation.recordingLocation);
+      if (recordingLocation !== undefined) fields.recordingLocation = recordingLocation;
+      if (reason !== undefined) fields.reason = reason;
+      return notification.add(completed ? 'record.completed' : 'record.failed', fields, operationId);
+    }
+    case 'sendDtmfTonesOperation':
+      if (!finished) return undefined;
+      return notification.add(completed ? 'dtmf.sent' : 'dtmf.sendFailed', withReason(reason), operationId);
+    case 'subscribeToToneOperation':
+      return status === 'failed'
+        ? notification.add('dtmf.failed', withReason(reason), operationId)
+        : undefined;
+    case 'updateRecordingStatusOperation':
+      // A failed update must fail the recording operation that asked for it, so it is `recording.failed`.
+      if (status === 'failed') return notification.add('recording.failed', withReason(reason), operationId);
+      return notification.add(
+        'recording.state',
+        { state: recordingState(operation, status || 'unknown') },
+        operationId,
+      );
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Normalizes a notification on `/communications/calls/{id}/operations/{opId}` (usually `deleted`, carrying the
+ * finished commsOperation). `operationId` is the operation's `clientContext`, else its id. Operations without an
+ * event of their own become `unknown` with `sourceType` `<operationType>.<status>`, still carrying `operationId`.
+ */
+export function normalizeOperationNotification(notification: GraphNotification): void {
+  const operation = read.firstObject(notification.data) ?? {};
+  const type = read.odataType(operation) ?? 'commsOperation';
+  const status = read.string(operation.status) ?? '';
+  const reason = parseResultInfo(operation.resultInfo);
+  const operationId =
+    read.string(operation.clientContext) ?? read.string(operation.id) ?? notification.resource.operationId;
+  notification.identify(
+    `${notification.path}|${notification.changeType}|${type}|${status}|${resultKey(reason)}`,
+  );
+  if (knownEvent(type, { notification, operation, status, reason, operationId }) === undefined) {
+    notification.add(
+      'unknown',
+      { sourceType: `${type}.${status || notification.changeType || 'unknown'}` },
+      operationId,
+    );
+  }
+}

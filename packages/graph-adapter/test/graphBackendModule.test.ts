@@ -1,0 +1,81 @@
+import {
+  createTelephonyContainer,
+  type TelephonyConfig,
+  TelephonyError,
+  TelephonyTokens,
+} from '@switchboard/core';
+import { describe, expect, it } from 'vitest';
+import { GraphBackend } from '../src/backend/GraphBackend.js';
+import { backendModule } from '../src/di/graphBackendModule.js';
+
+const valid = {
+  tenantId: 'aa67bd4c-8475-432d-bd41-39f255720e0a',
+  appId: '2891555a-92ff-42e6-80fa-6e1300c6b5c6',
+  appSecret: 'secret',
+  callbackUrl: 'https://bot.example.com/api/calls',
+};
+
+function configError(graph: Record<string, unknown> | undefined): TelephonyError {
+  try {
+    backendModule.containerModule({ backend: 'graph', ...(graph ? { graph } : {}) } as TelephonyConfig);
+  } catch (error) {
+    if (TelephonyError.is(error)) return error;
+    throw error;
+  }
+  throw new Error('expected invalidConfig');
+}
+
+describe('graph backendModule', () => {
+  it('is named graph', () => {
+    expect(backendModule.name).toBe('graph');
+  });
+
+  it.each([
+    ['tenantId', { ...valid, tenantId: undefined }, 'graph.tenantId is required'],
+    ['appId', { ...valid, appId: '' }, 'graph.appId is required'],
+    ['callbackUrl', { ...valid, callbackUrl: undefined }, 'graph.callbackUrl is required'],
+    [
+      'an http callbackUrl',
+      { ...valid, callbackUrl: 'http://bot.example.com/api/calls' },
+      'graph.callbackUrl must be an https URL',
+    ],
+    ['a secret or certificate', { ...valid, appSecret: undefined }, 'graph.appSecret is required'],
+    [
+      'a certificate key',
+      { ...valid, appSecret: undefined, certificate: { thumbprint: 'AB12' } },
+      'graph.certificate.privateKey is required',
+    ],
+    ['auth other than off', { ...valid, auth: 'none' }, "graph.auth may only be 'off'"],
+    ['a bad keep-alive interval', { ...valid, keepAliveIntervalMs: 0 }, 'graph.keepAliveIntervalMs'],
+    ['a CA that is not PEM', { ...valid, tls: { ca: 'nope' } }, 'graph.tls.ca'],
+  ])('rejects a configuration without %s, naming the setting', (_what, graph, message) => {
+    const error = configError(graph);
+    expect(error.reason).toBe('invalidConfig');
+    expect(error.message).toContain(message);
+  });
+
+  it('rejects a missing graph section', () => {
+    expect(configError(undefined).message).toContain('graph is required');
+  });
+
+  it('binds a GraphBackend that the container wraps in a client', async () => {
+    const container = await createTelephonyContainer(
+      { backend: 'graph', graph: { ...valid, keepAliveIntervalMs: 60_000 } },
+      { backendModules: { graph: backendModule } },
+    );
+    const backend = container.get(TelephonyTokens.Backend);
+    expect(backend).toBeInstanceOf(GraphBackend);
+    const client = container.get(TelephonyTokens.Client);
+    expect(client.backend).toBe('graph');
+    expect(client.capabilities['play.text']).toBe(false);
+    expect(client.capabilities['recognize.dtmf']).toBe(true);
+    await client.close();
+  });
+
+  it('is found by package name when the container loads the graph backend', async () => {
+    const container = await createTelephonyContainer({ backend: 'graph', graph: valid });
+    const client = container.get(TelephonyTokens.Client);
+    expect(client.backend).toBe('graph');
+    await client.close();
+  });
+});
