@@ -5,10 +5,15 @@ import {
   type Logger,
   type TelephonyEvent,
 } from '@switchboard/core';
-import { TestKeyServer, TestTokenIssuer, type TestTokenOptions } from '@switchboard/testing';
+import {
+  startWebhookServer,
+  TestKeyServer,
+  TestTokenIssuer,
+  type TestTokenOptions,
+  type WebhookServer,
+} from '@switchboard/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GraphBackend } from '../src/backend/GraphBackend.js';
-import { startWebhookServer } from './graphTestBed.js';
 
 const fixtures = new URL('../../../../shared/fixtures/graph/', import.meta.url);
 const appId = '2891555a-92ff-42e6-80fa-6e1300c6b5c6';
@@ -18,7 +23,7 @@ const issuerUrl = 'https://api.botframework.com';
 describe('Graph notification authentication', () => {
   let issuer: TestTokenIssuer;
   let keys: TestKeyServer;
-  let webhook: Awaited<ReturnType<typeof startWebhookServer>>;
+  let webhook: WebhookServer;
   let client: ReturnType<typeof createTelephonyClient>;
   let body: string;
   const events: TelephonyEvent[] = [];
@@ -40,7 +45,7 @@ describe('Graph notification authentication', () => {
     client = createTelephonyClient(backend);
     client.events$.subscribe((event) => events.push(event));
     client.incomingCalls$.subscribe((call) => incoming.push(call));
-    webhook.setHandler(client.nodeHandler);
+    webhook.mount(client.nodeHandler);
   });
 
   afterAll(async () => {
@@ -157,7 +162,7 @@ describe('Graph notification authentication turned off', () => {
       logger,
     });
     const client = createTelephonyClient(backend);
-    webhook.setHandler(client.nodeHandler);
+    webhook.mount(client.nodeHandler);
     const seen: TelephonyEvent[] = [];
     client.events$.subscribe((event) => seen.push(event));
     try {

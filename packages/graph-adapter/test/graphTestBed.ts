@@ -1,7 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createTelephonyClient, type TelephonyClient } from '@switchboard/core';
-import { GraphEmulator, type GraphEmulatorOptions } from '@switchboard/testing';
+import { GraphEmulator, type GraphEmulatorOptions, startWebhookServer } from '@switchboard/testing';
 import { GraphBackend, type GraphBackendOptions } from '../src/backend/GraphBackend.js';
 
 /** A bot on the Graph backend, wired to a Graph emulator over real https, with its webhook on 127.0.0.1. */
@@ -14,37 +12,6 @@ export interface GraphTestBed {
   /** Makes another backend on the same emulator (a restarted bot). */
   backendOptions(extra?: Partial<GraphBackendOptions>): GraphBackendOptions;
   close(): Promise<void>;
-}
-
-/** Starts a node:http server whose handler is set later; resolves with its URL. */
-export async function startWebhookServer(): Promise<{
-  readonly server: Server;
-  readonly url: string;
-  setHandler(handler: (request: IncomingMessage, response: ServerResponse) => void): void;
-  close(): Promise<void>;
-}> {
-  let handler: ((request: IncomingMessage, response: ServerResponse) => void) | undefined;
-  const server = createServer((request, response) => {
-    if (handler) handler(request, response);
-    else response.writeHead(503).end();
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    server,
-    url: `http://127.0.0.1:${port}/api/calls`,
-    setHandler: (next) => {
-      handler = next;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 /** Starts an emulator, a webhook server and a client on a `GraphBackend` configured for them. */
@@ -68,7 +35,7 @@ export async function startGraphTestBed(
   });
   const backend = new GraphBackend(backendOptions());
   const client = createTelephonyClient(backend);
-  webhook.setHandler(client.nodeHandler);
+  webhook.mount(client.nodeHandler);
   emulator.setBotNotificationUrl(webhook.url);
   return {
     emulator,

@@ -37,3 +37,7 @@ export { AcsEmulator } from './emulators/acs/AcsEmulator.js';
 export type { GraphEmulatorOptions, GraphEmulatorRequest } from './emulators/graph/GraphEmulator.js';
 export { GraphEmulator } from './emulators/graph/GraphEmulator.js';
 export type { GraphDelivery } from './emulators/graph/GraphNotifier.js';
+
+// --- loopback webhook server (src/http) ---
+export type { WebhookServer } from './http/startWebhookServer.js';
+export { startWebhookServer } from './http/startWebhookServer.js';

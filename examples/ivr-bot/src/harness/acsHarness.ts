@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createTelephonyContainer, type TelephonyConfig, TelephonyTokens } from '@switchboard/core';
-import { AcsEmulator } from '@switchboard/testing';
+import { AcsEmulator, startWebhookServer } from '@switchboard/testing';
 import type { DemoHarness } from './DemoHarness.js';
-import { startWebhookServer } from './webhookServer.js';
 
 /**
  * The demo on the ACS backend against the loopback ACS emulator: the real SDK over HTTP, callbacks signed by the

@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger, TelephonyClient, TelephonyEvent } from '@switchboard/core';
 import { createTelephonyClient, silentLogger } from '@switchboard/core';
-import { AcsEmulator } from '@switchboard/testing';
+import { AcsEmulator, startWebhookServer } from '@switchboard/testing';
 import { AcsBackend } from '../../src/backend/AcsBackend.js';
 import type { AcsRetryOptions } from '../../src/backend/acsRetryPolicy.js';
 
@@ -35,13 +33,8 @@ export interface AcsStackOptions {
 export async function startAcsStack(options: AcsStackOptions = {}): Promise<AcsStack> {
   const logger = options.logger ?? silentLogger;
   const emulator = await AcsEmulator.start({ logger });
-  let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
-  const server = createServer((req, res) => {
-    if (handler) handler(req, res);
-    else res.writeHead(503).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/acs`;
+  const server = await startWebhookServer('/api/acs');
+  const webhookUrl = server.url;
   const eventGridSecret = randomBytes(16).toString('hex');
   const backend = new AcsBackend({
     connectionString: emulator.connectionString,
@@ -60,7 +53,7 @@ export async function startAcsStack(options: AcsStackOptions = {}): Promise<AcsS
     logger,
     ...(options.operationTimeoutMs ? { operationTimeoutMs: options.operationTimeoutMs } : {}),
   });
-  handler = client.nodeHandler;
+  server.mount(client.nodeHandler);
   const events: TelephonyEvent[] = [];
   const subscription = client.events$.subscribe((event) => events.push(event));
   if (options.subscribe ?? true) await emulator.subscribeEventGrid(webhookUrl, { secret: eventGridSecret });
@@ -75,10 +68,7 @@ export async function startAcsStack(options: AcsStackOptions = {}): Promise<AcsS
       subscription.unsubscribe();
       await emulator.close();
       await client.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await server.close();
     },
   };
 }

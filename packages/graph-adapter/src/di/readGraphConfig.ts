@@ -32,7 +32,11 @@ function httpsUrl(value: string, name: string): string {
   } catch {
     throw invalid(`graph.${name} must be a URL`);
   }
-  if (url.protocol !== 'https:') throw invalid(`graph.${name} must be an https URL`);
+  // Graph posts only to https; plain http is accepted on loopback, for emulators and local tunnels' back ends.
+  const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw invalid(`graph.${name} must be an https URL (http only on loopback)`);
+  }
   return value;
 }
 
