@@ -350,3 +350,44 @@ describe('call state', () => {
     await expect(other.waitForState('disconnected')).resolves.toBeUndefined();
   });
 });
+
+describe('rehydrate', () => {
+  it('rebuilds a call this client does not know from the backend, and refreshes one it knows', async () => {
+    const backend = new ScriptedBackend();
+    const roster = [{ identity: phone('+14255550100'), isMuted: false }];
+    backend.getCall = async (callId) => ({
+      callId,
+      state: 'connected',
+      participants: roster,
+      direction: 'outbound',
+    });
+    const client = createTelephonyClient(backend);
+    const call = await client.rehydrate('existing-1');
+    expect(call).toMatchObject({ id: 'existing-1', state: 'connected', direction: 'outbound' });
+    expect(call.participants).toEqual(roster);
+    expect(client.getCall('existing-1')).toBe(call);
+    const playing = call.play({ kind: 'text', text: 'welcome back' });
+    backend.emit(event('play.completed', call.id, { operationId: playing.operationId }));
+    await expect(playing).resolves.toBeUndefined();
+    backend.getCall = async (callId) => ({ callId, state: 'disconnected', participants: [] });
+    expect(await client.rehydrate('existing-1')).toBe(call);
+    await expect(call.ended).resolves.toMatchObject({ state: 'disconnected' });
+    expect(client.calls.size).toBe(0);
+  });
+
+  it('rejects with callNotFound for a call the service does not know', async () => {
+    const client = createTelephonyClient(new ScriptedBackend());
+    await expect(client.rehydrate('nope')).rejects.toMatchObject({ reason: 'callNotFound' });
+  });
+});
+
+describe('rehydrate of an ended call', () => {
+  it('releases a call the service reports as disconnected', async () => {
+    const backend = new ScriptedBackend();
+    backend.getCall = async (callId) => ({ callId, state: 'disconnected', participants: [] });
+    const client = createTelephonyClient(backend);
+    const call = await client.rehydrate('gone-1');
+    await expect(call.ended).resolves.toMatchObject({ state: 'disconnected' });
+    expect(client.calls.size).toBe(0);
+  });
+});

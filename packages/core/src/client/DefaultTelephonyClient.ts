@@ -142,6 +142,34 @@ export class DefaultTelephonyClient implements TelephonyClient {
     return this.#adopt(handle, 'outbound');
   }
 
+  async rehydrate(
+    callId: string,
+    options: OperationOptions & { readonly direction?: 'inbound' | 'outbound' } = {},
+  ): Promise<Call> {
+    const snapshot = await this.#request(this.#backendPort.getCall(callId), 'rehydrate', options);
+    const call = this.#adopt(
+      {
+        callId: snapshot.callId,
+        state: snapshot.state,
+        ...(snapshot.serverCallId ? { serverCallId: snapshot.serverCallId } : {}),
+        ...(snapshot.correlationId ? { correlationId: snapshot.correlationId } : {}),
+      },
+      options.direction ?? snapshot.direction ?? 'inbound',
+    ) as LiveCall;
+    const at = new Date(this.#clock.now()).toISOString();
+    const base = { backend: this.backend, callId: call.id, at, raw: snapshot } as const;
+    call.receive({
+      ...base,
+      type: 'participants.updated',
+      delta: false,
+      participants: snapshot.participants,
+    });
+    call.receive({ ...base, type: 'call.state', state: snapshot.state });
+    // A call adopted already disconnected has no transition left to end it.
+    if (snapshot.state === 'disconnected') call.endLocally();
+    return call;
+  }
+
   async handleWebhook(request: WebhookRequest): Promise<WebhookResponse> {
     const rejected = checkIngress(request, this.#maxBodyBytes);
     if (rejected) return rejected;

@@ -77,6 +77,15 @@ export interface TelephonyClient {
   connect(options: ConnectOptions): Promise<Call>;
   /** A live call by id. */
   getCall(callId: string): Call | undefined;
+  /**
+   * Reads a call's state and roster from the service and returns it as a live `Call`: the one the client has
+   * (brought up to date), or a new one for a call this process does not know yet, e.g. after a restart.
+   * Rejects with `callNotFound` when the service does not know the call.
+   */
+  rehydrate(
+    callId: string,
+    options?: OperationOptions & { readonly direction?: 'inbound' | 'outbound' },
+  ): Promise<Call>;
   /** The live calls. */
   readonly calls: ReadonlyMap<string, Call>;
   /** Feeds one webhook request in; resolves with the answer to send. Never rejects. */
