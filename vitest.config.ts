@@ -11,6 +11,8 @@ export default defineConfig({
       'packages/*/test/**/*.test.ts',
       'examples/*/src/**/*.test.ts',
       'examples/*/test/**/*.test.ts',
+      'tools/*/src/**/*.test.ts',
+      'tools/*/test/**/*.test.ts',
     ],
     testTimeout: 20_000,
     hookTimeout: 30_000,
