@@ -42,3 +42,20 @@ describe('Identity ↔ CommunicationIdentifier', () => {
     expect(toInvitableIdentifier(phone('+14255550100'))).toEqual({ phoneNumber: '+14255550100' });
   });
 });
+
+describe('identities the normalizer and the SDK mapping must agree on', () => {
+  it('keeps an anonymous Teams user and an explicit unknown as unknown, by raw id', async () => {
+    const { identityFromAcs } = await import('../src/normalize/identityFromAcs.js');
+    const visitor = { microsoftTeamsUserId: 'visitor-1', isAnonymous: true } as const;
+    const fromSdk = identityFromCommunicationIdentifier(visitor);
+    expect(fromSdk.kind).toBe('unknown');
+    expect(fromSdk.rawId).toBe(
+      identityFromAcs({
+        rawId: fromSdk.rawId,
+        kind: 'microsoftTeamsUser',
+        microsoftTeamsUser: { userId: 'visitor-1', isAnonymous: true },
+      }).rawId,
+    );
+    expect(identityFromCommunicationIdentifier({ id: '8:acs:resource_user' }).kind).toBe('unknown');
+  });
+});

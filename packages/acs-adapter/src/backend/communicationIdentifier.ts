@@ -78,6 +78,8 @@ export function identityFromCommunicationIdentifier(
     case 'phoneNumber':
       return phone(kinded.phoneNumber, displayName);
     case 'microsoftTeamsUser':
+      // An anonymous Teams user (a meeting visitor) has no Entra id: keep its raw id, as the normalizer does.
+      if (kinded.isAnonymous) return unknownIdentity(getIdentifierRawId(identifier), displayName);
       return teamsUser(kinded.microsoftTeamsUserId, {
         ...(kinded.cloud && kinded.cloud !== 'public' ? { cloud: kinded.cloud } : {}),
         ...name,
@@ -90,6 +92,6 @@ export function identityFromCommunicationIdentifier(
     case 'teamsExtensionUser':
       return identityFromRawId(getIdentifierRawId(identifier), displayName);
     case 'unknown':
-      return identityFromRawId(kinded.id, displayName);
+      return unknownIdentity(kinded.id, displayName);
   }
 }
