@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { loadTelephonyConfig, type TelephonyConfig } from '@switchboard/core';
 import { acsHarness } from './harness/acsHarness.js';
 import type { DemoHarness } from './harness/DemoHarness.js';
@@ -30,7 +32,20 @@ export function harnessFor(config: TelephonyConfig): Promise<DemoHarness> {
   }
 }
 
+// `--example echo-agent` runs the real-time media example (examples/echo-agent) with the same options instead.
+function runEchoAgent(): Promise<number> {
+  const script = fileURLToPath(new URL('../../echo-agent/dist/main.js', import.meta.url));
+  const args = process.argv
+    .slice(2)
+    .filter((arg, i, all) => arg !== '--example' && all[i - 1] !== '--example');
+  return new Promise((resolve) => {
+    spawn(process.execPath, [script, ...args], { stdio: 'inherit' }).on('exit', (code) => resolve(code ?? 1));
+  });
+}
+
 async function main(): Promise<number> {
+  const example = process.argv.indexOf('--example');
+  if (example >= 0 && process.argv[example + 1] === 'echo-agent') return runEchoAgent();
   // The library's timers never keep a process alive; this demo has no server that would, so it holds the
   // process open itself until the scenarios are done.
   const keepAlive = setInterval(() => undefined, 1_000);

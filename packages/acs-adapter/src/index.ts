@@ -23,3 +23,12 @@ export type { AcsWebhookAuth, EventGridEntraAuth } from './webhook/AcsWebhookAut
 export { acsCallbackIssuer, acsCallbackKeysUrl, eventGridSecretHeader } from './webhook/AcsWebhookAuth.js';
 export type { AcsWebhookHandlerOptions } from './webhook/AcsWebhookHandler.js';
 export { AcsWebhookHandler } from './webhook/AcsWebhookHandler.js';
+
+// --- real-time media: the media streaming WebSocket endpoint (src/streaming), real-time media ---
+export type {
+  AcsMediaStreamServerOptions,
+  AcsMediaStreamStats,
+} from './streaming/AcsMediaStreamServer.js';
+export { AcsMediaStreamServer } from './streaming/AcsMediaStreamServer.js';
+export type { AcsStreamingMessage } from './streaming/parseAcsStreamingMessage.js';
+export { parseAcsStreamingMessage } from './streaming/parseAcsStreamingMessage.js';

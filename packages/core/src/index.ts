@@ -124,6 +124,7 @@ export {
   defaultMaxBodyBytes,
   errorResponse,
   parseJsonBody,
+  requestPathname,
   responseForError,
 } from './webhook/ingress.js';
 export type { WebhookRequest, WebhookResponse } from './webhook/WebhookTypes.js';
@@ -148,3 +149,31 @@ export type { Clock, TimerHandle } from './clock/Clock.js';
 export { systemClock } from './clock/Clock.js';
 export type { Logger } from './logging/Logger.js';
 export { silentLogger } from './logging/Logger.js';
+
+// --- telemetry: OpenTelemetry spans through @opentelemetry/api (src/telemetry, developer experience) ---
+export type { OperationSpanInfo } from './telemetry/OperationSpan.js';
+export { failureAttributes, OperationSpan } from './telemetry/OperationSpan.js';
+export { switchboardTracerName, TelemetryAttributes } from './telemetry/telemetryAttributes.js';
+export { WebhookSpan } from './telemetry/WebhookSpan.js';
+
+// --- reliability: de-duplication and per-call event queues (src/events, reliability and security) ---
+export type { CallEventQueuesOptions } from './events/CallEventQueues.js';
+export { CallEventQueues } from './events/CallEventQueues.js';
+export type { EventDeduplicatorOptions } from './events/EventDeduplicator.js';
+export { EventDeduplicator } from './events/EventDeduplicator.js';
+
+// --- real-time media: audio frames, transcripts, PCM and WAV helpers (src/media/streaming, real-time media) ---
+export type { AudioFrame, OutboundAudio } from './media/streaming/AudioFrame.js';
+export { Pcm16 } from './media/streaming/Pcm16.js';
+export type { TranscriptSegment, TranscriptWord } from './media/streaming/TranscriptSegment.js';
+export type { WavAudio } from './media/streaming/Wav.js';
+export { Wav } from './media/streaming/Wav.js';
+
+// --- scale-out: shared call store, call ownership and event forwarding ports (src/scaleout, scale-out) ---
+export type { CallRouter, CallRouterHost, RouteDecision } from './scaleout/CallRouter.js';
+export type { CallStore } from './scaleout/CallStore.js';
+export type { AdoptedOperation, CallTakeover } from './scaleout/CallTakeover.js';
+export { callTakeovers } from './scaleout/callTakeovers.js';
+export { loadStoreModule, storePackages } from './scaleout/loadStoreModule.js';
+export type { StoredCall, StoredOperation } from './scaleout/StoredCall.js';
+export type { StoreModule } from './scaleout/StoreModule.js';

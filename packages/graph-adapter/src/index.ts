@@ -30,3 +30,11 @@ export {
   defaultOpenIdConfigurationUrl,
   GraphNotificationAuthenticator,
 } from './webhook/GraphNotificationAuthenticator.js';
+
+// --- outbound resilience: request timeout and retries (src/backend, reliability and security) ---
+export type { GraphRetryOptions, ResolvedGraphRetryOptions } from './backend/graphRetryPolicy.js';
+export {
+  graphRetryDelay,
+  isIdempotentGraphRequest,
+  resolveGraphRetryOptions,
+} from './backend/graphRetryPolicy.js';

@@ -41,3 +41,19 @@ export type { GraphDelivery } from './emulators/graph/GraphNotifier.js';
 // --- loopback webhook server (src/http) ---
 export type { WebhookServer } from './http/startWebhookServer.js';
 export { startWebhookServer } from './http/startWebhookServer.js';
+
+// --- real-time media: emulated ACS media streaming (src/emulators/acs/streaming), real-time media ---
+export type { StreamingCall } from './emulators/acs/streaming/AcsEmulatedStreaming.js';
+export { AcsEmulatedStreaming } from './emulators/acs/streaming/AcsEmulatedStreaming.js';
+export type { EmulatedStreamConnectionOptions } from './emulators/acs/streaming/EmulatedStreamConnection.js';
+export { EmulatedStreamConnection } from './emulators/acs/streaming/EmulatedStreamConnection.js';
+export type { PacedStream } from './emulators/acs/streaming/FramePacer.js';
+export { FramePacer } from './emulators/acs/streaming/FramePacer.js';
+
+// --- webhook attack suite (src/attacks, reliability and security) ---
+export type { AttackRequest, WebhookAttackTarget } from './attacks/describeWebhookAttackSuite.js';
+export { describeWebhookAttackSuite } from './attacks/describeWebhookAttackSuite.js';
+export type { KeySet } from './attacks/SwitchableKeyServer.js';
+export { SwitchableKeyServer } from './attacks/SwitchableKeyServer.js';
+export type { JsonMutation } from './attacks/mutateJson.js';
+export { mutateJson } from './attacks/mutateJson.js';

@@ -27,6 +27,7 @@ import type {
   MediaStreamingOptions,
   OperationAck,
   OperationRequest,
+  OutboundAudio,
   Participant,
   PhoneIdentity,
   PlaceCallRequest,
@@ -38,8 +39,10 @@ import type {
   WebhookResult,
 } from '@switchboard/core';
 import { phone, silentLogger, systemClock, TelephonyError } from '@switchboard/core';
+import { AcsMediaStreamServer } from '../streaming/AcsMediaStreamServer.js';
 import type { AcsWebhookAuth } from '../webhook/AcsWebhookAuth.js';
 import { AcsWebhookHandler } from '../webhook/AcsWebhookHandler.js';
+import { AcsConnectionCache } from './AcsConnectionCache.js';
 import { AcsMedia } from './AcsMedia.js';
 import type { AcsRetryOptions } from './acsRetryPolicy.js';
 import { acsRetryPolicy } from './acsRetryPolicy.js';
@@ -74,6 +77,12 @@ export type AcsBackendOptions = AcsConnection & {
   readonly logger?: Logger;
   /** The fetch used to read the webhook token keys. */
   readonly fetch?: typeof globalThis.fetch;
+  /**
+   * Real-time media: the public `wss://` URL of the media streaming endpoint (`backend.mediaStreams`), used as the
+   * transport URL of media streaming and transcription when a request names none. Its path is the path the
+   * endpoint serves.
+   */
+  readonly mediaStreamingUrl?: string;
 };
 
 /** What the ACS backend can do. */
@@ -122,6 +131,9 @@ export const acsCapabilities: Capabilities = {
   'connect.meeting': false,
   'incoming.redirect': true,
   'incoming.reject': true,
+  'audio.receive': true,
+  'audio.send': true,
+  'transcript.receive': true,
 };
 
 const acsStates: Readonly<Record<string, CallState>> = {
@@ -140,7 +152,10 @@ function stateOf(state: string | undefined): CallState | undefined {
   return state === undefined ? undefined : acsStates[state];
 }
 
-/** What the adapter keeps per call: SDK handles, invitation ids of pending adds, the last recording. */
+/**
+ * What the adapter keeps per call: invitation ids of pending adds, the last recording. The SDK handles are read
+ * through `AcsConnectionCache`, which keeps them only for recently used calls.
+ */
 interface CallRecord {
   readonly connection: CallConnection;
   readonly media: CallMedia;
@@ -175,6 +190,13 @@ export class AcsBackend implements TelephonyBackend {
   readonly #logger: Logger;
   readonly #callerId: PhoneIdentity | undefined;
   readonly #calls = new Map<string, CallRecord>();
+  readonly #connections: AcsConnectionCache;
+  readonly #mediaStreamingUrl: string | undefined;
+  /**
+   * Real-time media: the WebSocket endpoint ACS streams audio and transcripts to. Mount it on the webhook's
+   * server: `backend.mediaStreams.listen(server)`.
+   */
+  readonly mediaStreams: AcsMediaStreamServer;
 
   constructor(options: AcsBackendOptions) {
     const clock = options.clock ?? systemClock;
@@ -201,6 +223,26 @@ export class AcsBackend implements TelephonyBackend {
         cause: error,
       });
     }
+    this.#connections = new AcsConnectionCache(this.#client);
+    this.#mediaStreamingUrl = options.mediaStreamingUrl;
+    let streamPath: string | undefined;
+    if (options.mediaStreamingUrl !== undefined) {
+      try {
+        streamPath = new URL(options.mediaStreamingUrl).pathname;
+      } catch (error) {
+        throw new TelephonyError('invalidConfig', 'acs.mediaStreamingUrl must be an absolute ws(s) URL', {
+          backend: 'acs',
+          cause: error,
+        });
+      }
+    }
+    this.mediaStreams = new AcsMediaStreamServer({
+      auth: options.auth,
+      clock,
+      logger: this.#logger,
+      ...(streamPath !== undefined ? { path: streamPath } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
     this.#webhook = new AcsWebhookHandler({
       auth: options.auth,
       clock,
@@ -209,8 +251,18 @@ export class AcsBackend implements TelephonyBackend {
     });
   }
 
-  // Every ACS event arrives through a webhook, so nothing is pushed to the sink.
-  attach(_sink: BackendSink): void {}
+  // Call events arrive through the webhook; only real-time media (the WebSocket endpoint) pushes to the sink.
+  attach(sink: BackendSink): void {
+    this.mediaStreams.attach(sink);
+  }
+
+  async sendAudio(callId: string, audio: OutboundAudio): Promise<void> {
+    await this.mediaStreams.send(callId, audio);
+  }
+
+  async stopAudio(callId: string): Promise<void> {
+    await this.mediaStreams.stop(callId);
+  }
 
   async placeCall(request: PlaceCallRequest): Promise<CallHandle> {
     const context = { operation: 'placeCall', operationId: request.operationId };
@@ -219,7 +271,7 @@ export class AcsBackend implements TelephonyBackend {
       const callerId = this.#callerIdFor(request.targets, request.callerId);
       const options: CreateCallOptions = {
         operationContext: request.operationId,
-        ...mediaOptions(request),
+        ...mediaOptions(request, this.#mediaStreamingUrl),
       };
       const [first] = targets;
       if (first === undefined) {
@@ -268,7 +320,7 @@ export class AcsBackend implements TelephonyBackend {
     const result = await this.#send(context, () =>
       this.#client.answerCall(incomingContext(incoming), this.#callbackUrl, {
         operationContext: request.operationId,
-        ...mediaOptions(request),
+        ...mediaOptions(request, this.#mediaStreamingUrl),
       }),
     );
     const handle = this.#adopt(result.callConnectionProperties, result.callConnection);
@@ -334,10 +386,13 @@ export class AcsBackend implements TelephonyBackend {
 
   releaseCall(callId: string): void {
     this.#calls.delete(callId);
+    this.#connections.forget(callId);
   }
 
   async close(): Promise<void> {
     this.#calls.clear();
+    this.#connections.clear();
+    await this.mediaStreams.close();
   }
 
   async #execute(request: OperationRequest, record: CallRecord): Promise<OperationAck> {
@@ -575,11 +630,8 @@ export class AcsBackend implements TelephonyBackend {
     if (!callId) {
       throw new TelephonyError('backend', 'ACS answered without a call connection id', { backend: 'acs' });
     }
-    this.#calls.set(callId, {
-      connection,
-      media: connection.getCallMedia(),
-      invitations: new Map(),
-    });
+    this.#connections.adopt(callId, connection);
+    this.#calls.set(callId, this.#newRecord(callId));
     const state = stateOf(properties.callConnectionState);
     return {
       callId,
@@ -599,8 +651,16 @@ export class AcsBackend implements TelephonyBackend {
   }
 
   #newRecord(callId: string): CallRecord {
-    const connection = this.#client.getCallConnection(callId);
-    return { connection, media: connection.getCallMedia(), invitations: new Map() };
+    const connections = this.#connections;
+    return {
+      get connection() {
+        return connections.connection(callId);
+      },
+      get media() {
+        return connections.media(callId);
+      },
+      invitations: new Map(),
+    };
   }
 
   async #send<T>(context: AcsErrorContext, request: () => Promise<T>): Promise<T> {
@@ -667,10 +727,13 @@ function participantOf(participant: CallParticipant): Participant {
   };
 }
 
-function mediaOptions(request: {
-  readonly mediaStreaming?: MediaStreamingOptions;
-  readonly transcription?: TranscriptionOptions;
-}): { mediaStreamingOptions?: AcsMediaStreamingOptions; transcriptionOptions?: AcsTranscriptionOptions } {
+function mediaOptions(
+  request: {
+    readonly mediaStreaming?: MediaStreamingOptions;
+    readonly transcription?: TranscriptionOptions;
+  },
+  defaultTransportUrl?: string,
+): { mediaStreamingOptions?: AcsMediaStreamingOptions; transcriptionOptions?: AcsTranscriptionOptions } {
   const { mediaStreaming, transcription } = request;
   return {
     ...(mediaStreaming
@@ -680,7 +743,12 @@ function mediaOptions(request: {
             audioChannelType: mediaStreaming.audioChannelType ?? 'mixed',
             contentType: 'audio',
             startMediaStreaming: true,
-            ...(mediaStreaming.transportUrl ? { transportUrl: mediaStreaming.transportUrl } : {}),
+            ...(mediaStreaming.transportUrl || defaultTransportUrl
+              ? { transportUrl: mediaStreaming.transportUrl ?? defaultTransportUrl }
+              : {}),
+            ...(mediaStreaming.enableDtmfTones !== undefined
+              ? { enableDtmfTones: mediaStreaming.enableDtmfTones }
+              : {}),
             ...(mediaStreaming.enableBidirectional !== undefined
               ? { enableBidirectional: mediaStreaming.enableBidirectional }
               : {}),
@@ -696,6 +764,12 @@ function mediaOptions(request: {
             startTranscription: true,
             ...(transcription.speechModelEndpointId
               ? { speechModelEndpointId: transcription.speechModelEndpointId }
+              : {}),
+            ...(transcription.transportUrl || defaultTransportUrl
+              ? { transportUrl: transcription.transportUrl ?? defaultTransportUrl }
+              : {}),
+            ...(transcription.enableIntermediateResults !== undefined
+              ? { enableIntermediateResults: transcription.enableIntermediateResults }
               : {}),
           },
         }

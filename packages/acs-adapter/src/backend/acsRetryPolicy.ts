@@ -1,7 +1,7 @@
 import type { CallAutomationClientOptions } from '@azure/communication-call-automation';
 import { isRestError } from '@azure/communication-common';
 import type { Clock } from '@switchboard/core';
-import { systemClock } from '@switchboard/core';
+import { systemClock, TelephonyError } from '@switchboard/core';
 import type { HeaderLookup } from './retryAfter.js';
 import { retryAfterMs } from './retryAfter.js';
 
@@ -20,6 +20,8 @@ export interface AcsRetryOptions {
   readonly maxRetryDelayMs?: number;
   /** Longest `Retry-After` the adapter waits out; a longer one fails the request as `throttled` (default 30 s). */
   readonly maxRetryAfterMs?: number;
+  /** Time one attempt may take before it is abandoned (default 30 s); only idempotent requests are repeated. */
+  readonly requestTimeoutMs?: number;
 }
 
 /** The part of an abort signal the policy uses (the SDK's `AbortSignalLike`). */
@@ -39,6 +41,9 @@ interface Outcome {
 }
 
 function outcomeOfError(error: unknown): Outcome {
+  if (TelephonyError.hasReason(error, 'timeout')) {
+    return { status: undefined, headers: undefined, networkError: true, aborted: false };
+  }
   if (isRestError(error)) {
     const status = error.statusCode ?? error.response?.status;
     return { status, headers: error.response?.headers, networkError: status === undefined, aborted: false };
@@ -59,6 +64,7 @@ export function acsRetryPolicy(options: AcsRetryOptions = {}, clock: Clock = sys
   const retryDelayMs = options.retryDelayMs ?? 500;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 8_000;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
 
   const backoff = (attempt: number): number => {
     const delay = Math.min(maxRetryDelayMs, retryDelayMs * 2 ** attempt);
@@ -104,6 +110,7 @@ export function acsRetryPolicy(options: AcsRetryOptions = {}, clock: Clock = sys
     name: 'switchboardAcsRetryPolicy',
     async sendRequest(request, next) {
       const idempotent = request.method === 'GET' || request.headers.has('repeatability-request-id');
+      if (!(request.timeout > 0)) request.timeout = requestTimeoutMs;
       for (let attempt = 0; ; attempt++) {
         let response: Awaited<ReturnType<typeof next>> | undefined;
         let failure: unknown;
@@ -111,6 +118,17 @@ export function acsRetryPolicy(options: AcsRetryOptions = {}, clock: Clock = sys
           response = await next(request);
         } catch (error) {
           failure = error;
+          // The pipeline reports its own timeout as an abort; the caller's signal tells the two apart.
+          if (
+            error instanceof Error &&
+            error.name === 'AbortError' &&
+            request.abortSignal?.aborted !== true
+          ) {
+            failure = new TelephonyError('timeout', `ACS did not answer within ${request.timeout} ms`, {
+              backend: 'acs',
+              cause: error,
+            });
+          }
         }
         const outcome: Outcome | undefined =
           response === undefined

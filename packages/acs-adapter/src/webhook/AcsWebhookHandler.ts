@@ -85,6 +85,7 @@ export class AcsWebhookHandler {
   readonly #eventGridVerifier: JwtVerifier | undefined;
   readonly #clock: Clock;
   readonly #logger: Logger;
+  readonly #answeredValidations = new Set<string>();
 
   constructor(options: AcsWebhookHandlerOptions) {
     this.#clock = options.clock ?? systemClock;
@@ -177,6 +178,17 @@ export class AcsWebhookHandler {
     const events = this.#normalize(body);
     const validation = events.find((event) => event.type === 'webhook.validation');
     if (validation !== undefined) {
+      // Event Grid sends each validation code once: a repeat is a replay, answered 400 rather than echoed.
+      if (this.#answeredValidations.has(validation.validationCode)) {
+        throw new TelephonyError('invalidPayload', 'this validation handshake was already answered', {
+          backend: 'acs',
+        });
+      }
+      this.#answeredValidations.add(validation.validationCode);
+      if (this.#answeredValidations.size > 256) {
+        const oldest = this.#answeredValidations.values().next();
+        if (!oldest.done) this.#answeredValidations.delete(oldest.value);
+      }
       this.#logger.info('answering the Event Grid subscription validation handshake');
       return { response: jsonResponse(200, { validationResponse: validation.validationCode }), events: [] };
     }

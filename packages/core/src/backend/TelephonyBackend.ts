@@ -1,6 +1,8 @@
 import type { CallState } from '../call/CallState.js';
 import type { BackendName, TelephonyEvent, TelephonyEventOf } from '../events/TelephonyEvent.js';
 import type { Identity, PhoneIdentity } from '../identity/Identity.js';
+import type { AudioFrame, OutboundAudio } from '../media/streaming/AudioFrame.js';
+import type { TranscriptSegment } from '../media/streaming/TranscriptSegment.js';
 import type {
   CallOperation,
   Capabilities,
@@ -13,6 +15,10 @@ import type { WebhookRequest, WebhookResponse } from '../webhook/WebhookTypes.js
 /** Where events that do not come from a webhook request go (in-memory backend, timers, push transports). */
 export interface BackendSink {
   dispatch(events: readonly TelephonyEvent[]): void;
+  /** Real-time media: one inbound audio frame of a call (to `call.audio$`). */
+  audio?(frame: AudioFrame): void;
+  /** Real-time media: one transcription result of a call (to `call.transcript$`). */
+  transcript?(segment: TranscriptSegment): void;
 }
 
 /** A read-only view of a call that the backend gets with each operation. */
@@ -133,4 +139,11 @@ export interface TelephonyBackend {
   releaseCall(callId: string): void;
   /** Stops timers and closes connections. */
   close(): Promise<void>;
+  /**
+   * Real-time media (capability `audio.send`): sends audio into the call's bidirectional stream. Backends without
+   * it leave it out; the core then rejects with `unsupported`.
+   */
+  sendAudio?(callId: string, audio: OutboundAudio): Promise<void>;
+  /** Real-time media (capability `audio.send`): drops the audio sent and not yet played. */
+  stopAudio?(callId: string): Promise<void>;
 }

@@ -4,6 +4,8 @@ import type { BackendName, RecognizeResult, TelephonyEvent } from '../events/Tel
 import type { Identity, PhoneIdentity } from '../identity/Identity.js';
 import type { PlaySource } from '../media/PlaySource.js';
 import type { RecognizeOptions } from '../media/RecognizeOptions.js';
+import type { AudioFrame, OutboundAudio } from '../media/streaming/AudioFrame.js';
+import type { TranscriptSegment } from '../media/streaming/TranscriptSegment.js';
 import type {
   Capabilities,
   MediaStreamingOptions,
@@ -161,4 +163,22 @@ export interface Call {
   updateTranscription(options: TranscriptionOptions & OperationOptions): OperationPromise<void>;
   startMediaStreaming(options?: MediaStreamingOptions & OperationOptions): OperationPromise<void>;
   stopMediaStreaming(options?: OperationOptions): OperationPromise<void>;
+
+  /**
+   * Real-time media: the call's inbound audio, 20 ms frames of 16-bit PCM, while media streaming runs. Completes
+   * when the call ends; errors with `unsupported` where the backend lacks `audio.receive`.
+   */
+  readonly audio$: Observable<AudioFrame>;
+  /**
+   * Real-time media: transcription results while transcription runs (intermediate ones only when asked for).
+   * Completes when the call ends; errors with `unsupported` where the backend lacks `transcript.receive`.
+   */
+  readonly transcript$: Observable<TranscriptSegment>;
+  /**
+   * Real-time media: sends audio into a bidirectional stream (capability `audio.send`); resolves once it is
+   * handed to the transport. Rejects `callEnded` on an ended call, `invalidInput` when no stream can carry it.
+   */
+  sendAudio(audio: OutboundAudio | Int16Array, options?: OperationOptions): Promise<void>;
+  /** Real-time media: drops the audio sent and not yet played (a barge-in). Capability `audio.send`. */
+  stopAudio(options?: OperationOptions): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { BehaviorSubject, type Observable, Subject } from 'rxjs';
+import { BehaviorSubject, type Observable, Subject, throwError } from 'rxjs';
 import type { CallView, TelephonyBackend } from '../backend/TelephonyBackend.js';
 import type { Clock } from '../clock/Clock.js';
 import { TelephonyError } from '../errors/TelephonyError.js';
@@ -9,6 +9,8 @@ import type { Identity, PhoneIdentity } from '../identity/Identity.js';
 import type { Logger } from '../logging/Logger.js';
 import type { PlaySource } from '../media/PlaySource.js';
 import type { RecognizeOptions } from '../media/RecognizeOptions.js';
+import type { AudioFrame, OutboundAudio } from '../media/streaming/AudioFrame.js';
+import type { TranscriptSegment } from '../media/streaming/TranscriptSegment.js';
 import {
   type CallOperation,
   type Capabilities,
@@ -22,6 +24,7 @@ import { PendingOperation } from '../operations/PendingOperation.js';
 import { settlementOf, settlementRules } from '../operations/settlement.js';
 import type { Participant } from '../participants/Participant.js';
 import { Roster } from '../participants/Roster.js';
+import { OperationSpan } from '../telemetry/OperationSpan.js';
 import type {
   AddParticipantResult,
   Call,
@@ -43,6 +46,8 @@ export interface LiveCallHost {
   newOperationId(): string;
   /** The call reached `disconnected` and completed its streams. */
   released(call: LiveCall): void;
+  /** Scale-out: the call's state, roster or operations in flight changed (to write it to a shared store). */
+  changed?(call: LiveCall): void;
 }
 
 const noOptions: OperationOptions = {};
@@ -102,6 +107,9 @@ export class LiveCall implements Call {
   readonly #roster = new Roster();
   readonly #participants: BehaviorSubject<readonly Participant[]>;
   readonly #events = new Subject<TelephonyEvent>();
+  // real-time media (src/media/streaming)
+  readonly #audio = new Subject<AudioFrame>();
+  readonly #transcript = new Subject<TranscriptSegment>();
   #pending: Map<string, PendingOperation> | undefined;
   #resolveEnded: ((end: CallEnd) => void) | undefined;
   #isEnded = false;
@@ -146,6 +154,76 @@ export class LiveCall implements Call {
 
   get state(): CallState {
     return this.#state.value;
+  }
+
+  get audio$(): Observable<AudioFrame> {
+    return this.#mediaStream('audio.receive', this.#audio);
+  }
+
+  get transcript$(): Observable<TranscriptSegment> {
+    return this.#mediaStream('transcript.receive', this.#transcript);
+  }
+
+  /** Real-time media: one inbound audio frame routed to this call (ignored once it ended). */
+  receiveAudio(frame: AudioFrame): void {
+    if (!this.#isEnded) this.#audio.next(frame);
+  }
+
+  /** Real-time media: one transcription result routed to this call (ignored once it ended). */
+  receiveTranscript(segment: TranscriptSegment): void {
+    if (!this.#isEnded) this.#transcript.next(segment);
+  }
+
+  sendAudio(audio: OutboundAudio | Int16Array, options: OperationOptions = noOptions): Promise<void> {
+    const outbound: OutboundAudio = audio instanceof Int16Array ? { samples: audio } : audio;
+    return this.#mediaRequest('sendAudio', options, (backend) => {
+      if (!(outbound.samples instanceof Int16Array) || outbound.samples.length === 0) {
+        throw new TelephonyError(
+          'invalidInput',
+          'sendAudio needs 16-bit PCM samples (a non-empty Int16Array)',
+        );
+      }
+      return backend.sendAudio?.(this.id, outbound);
+    });
+  }
+
+  stopAudio(options: OperationOptions = noOptions): Promise<void> {
+    return this.#mediaRequest('stopAudio', options, (backend) => backend.stopAudio?.(this.id));
+  }
+
+  #mediaStream<T>(capability: Capability, subject: Subject<T>): Observable<T> {
+    if (this.capabilities[capability] === true) return subject.asObservable();
+    return throwError(
+      () =>
+        new TelephonyError('unsupported', `${this.backend} does not support ${capability}`, {
+          backend: this.backend,
+          callId: this.id,
+        }),
+    );
+  }
+
+  async #mediaRequest(
+    operation: 'sendAudio' | 'stopAudio',
+    options: OperationOptions,
+    request: (backend: TelephonyBackend) => Promise<void> | undefined,
+  ): Promise<void> {
+    const details = { backend: this.backend, operation, callId: this.id };
+    const backend = this.#host.backend;
+    if (this.capabilities['audio.send'] !== true || backend[operation] === undefined) {
+      throw new TelephonyError('unsupported', `${this.backend} does not support ${operation}`, details);
+    }
+    if (this.#isEnded) throw new TelephonyError('callEnded', `${operation} on an ended call`, details);
+    if (options.signal?.aborted) {
+      throw new TelephonyError('aborted', `${operation} was aborted`, {
+        ...details,
+        cause: options.signal.reason,
+      });
+    }
+    try {
+      await request(backend);
+    } catch (error) {
+      throw toTelephonyError(error, details);
+    }
   }
 
   get participants(): readonly Participant[] {
@@ -200,6 +278,52 @@ export class LiveCall implements Call {
     this.#events.next(event);
     if (this.#pending !== undefined) this.#settle(event);
     if (ends) this.#end(endReason, event.at);
+    else if (event.type === 'call.state' || event.type === 'participants.updated') this.#host.changed?.(this);
+  }
+
+  /** Scale-out: the operations in flight (to store them, so another instance can adopt them). */
+  get pendingOperations(): readonly { readonly operationId: string; readonly operation: CallOperation }[] {
+    if (this.#pending === undefined) return [];
+    return [...this.#pending.values()].map(({ operationId, operation }) => ({ operationId, operation }));
+  }
+
+  /**
+   * Scale-out: registers an operation another instance started on this call, so its outcome event settles it
+   * here. It rejects with `timeout` when no outcome arrives within `timeoutMs`.
+   */
+  adoptOperation(operationId: string, operation: CallOperation, timeoutMs: number): Promise<unknown> {
+    if (this.#isEnded) {
+      return Promise.reject(
+        this.#error('callEnded', operation, `${operation.kind} on an ended call`, operationId),
+      );
+    }
+    const existing = this.#pending?.get(operationId);
+    if (existing)
+      return Promise.reject(new TelephonyError('invalidInput', `${operationId} is already pending`));
+    return new Promise<unknown>((resolve, reject) => {
+      const adopted = new PendingOperation(
+        operationId,
+        operation,
+        resolve,
+        reject,
+        this.#host.clock,
+        (settled) => {
+          this.#pending?.delete(settled.operationId);
+          this.#host.changed?.(this);
+        },
+        { timeoutMs, callId: this.id, backend: this.backend },
+      );
+      this.#pending ??= new Map();
+      this.#pending.set(operationId, adopted);
+    });
+  }
+
+  /** Scale-out: another instance drives the call now; every operation in flight here fails with `error`. */
+  failPendingOperations(error: (operationId: string, operation: CallOperation) => TelephonyError): void {
+    const pending = this.#pending;
+    if (pending === undefined) return;
+    for (const operation of [...pending.values()])
+      operation.fail(error(operation.operationId, operation.operation));
   }
 
   /** Ends the call locally (the backend says it no longer exists). */
@@ -545,7 +669,10 @@ export class LiveCall implements Call {
         resolve as (value: unknown) => void,
         reject,
         this.#host.clock,
-        (settled) => this.#pending?.delete(settled.operationId),
+        (settled) => {
+          this.#pending?.delete(settled.operationId);
+          this.#host.changed?.(this);
+        },
         {
           timeoutMs: options.timeoutMs ?? this.#host.operationTimeoutMs,
           ...(options.signal ? { signal: options.signal } : {}),
@@ -557,6 +684,13 @@ export class LiveCall implements Call {
     const registered = pending!;
     this.#pending ??= new Map();
     this.#pending.set(operationId, registered);
+    this.#host.changed?.(this);
+    OperationSpan.start({
+      backend: this.backend,
+      operation: operation.kind,
+      callId: this.id,
+      operationId,
+    }).follow(promise);
     this.#host.backend
       .execute({
         callId: this.id,
@@ -681,6 +815,8 @@ export class LiveCall implements Call {
     this.#state.complete();
     this.#participants.complete();
     this.#events.complete();
+    this.#audio.complete();
+    this.#transcript.complete();
     this.#resolveEnded?.({ state: 'disconnected', at, ...(reason ? { reason } : {}) });
     this.#resolveEnded = undefined;
     this.#host.released(this);

@@ -1,16 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Observable, Subject } from 'rxjs';
+import { NEVER, type Observable, Subject } from 'rxjs';
 import type { CallHandle, RejectReason, TelephonyBackend } from '../backend/TelephonyBackend.js';
 import type { Call, OperationOptions } from '../call/Call.js';
 import { LiveCall, type LiveCallHost } from '../call/LiveCall.js';
 import { type Clock, systemClock } from '../clock/Clock.js';
 import { TelephonyError } from '../errors/TelephonyError.js';
 import { toTelephonyError } from '../errors/toTelephonyError.js';
+import { CallEventQueues } from '../events/CallEventQueues.js';
+import { EventDeduplicator, type EventDeduplicatorOptions } from '../events/EventDeduplicator.js';
 import type { TelephonyEvent, TelephonyEventOf } from '../events/TelephonyEvent.js';
 import type { Identity } from '../identity/Identity.js';
 import { type Logger, silentLogger } from '../logging/Logger.js';
 import type { Capabilities, Capability } from '../operations/CallOperation.js';
+import type { CallRouter } from '../scaleout/CallRouter.js';
+import type { CallTakeover } from '../scaleout/CallTakeover.js';
+import { ScaleOutCoordinator } from '../scaleout/ScaleOutCoordinator.js';
+import { OperationSpan } from '../telemetry/OperationSpan.js';
+import { WebhookSpan } from '../telemetry/WebhookSpan.js';
 import { createNodeHandler } from '../webhook/createNodeHandler.js';
 import { checkIngress, defaultMaxBodyBytes, errorResponse, responseForError } from '../webhook/ingress.js';
 import type { WebhookRequest, WebhookResponse } from '../webhook/WebhookTypes.js';
@@ -33,6 +40,17 @@ export interface TelephonyClientOptions {
   readonly maxBodyBytes?: number;
   /** How long events for a call the client does not know yet are held for it (default 30 s). */
   readonly earlyEventTtlMs?: number;
+  /**
+   * The path (or paths) the webhook is served on, without the query string, e.g. `'/api/calls'`. A request to
+   * any other path is answered 404. Default: any path is accepted.
+   */
+  readonly webhookPath?: string | readonly string[];
+  /** Bounds of the memory that recognizes repeated deliveries of an event (by `eventId`, per call). */
+  readonly deduplication?: EventDeduplicatorOptions;
+  /** How long applying events may hold the event loop before it yields to other work (default 50 ms). */
+  readonly eventSliceMs?: number;
+  /** Scale-out: share calls with other instances through this router (e.g. `@switchboard/redis`). */
+  readonly router?: CallRouter;
 }
 
 interface HeldEvents {
@@ -60,6 +78,10 @@ export class DefaultTelephonyClient implements TelephonyClient {
   readonly #earlyEventTtlMs: number;
   readonly #logger: Logger;
   readonly #clock: Clock;
+  readonly #webhookPaths: readonly string[] | undefined;
+  readonly #deduplicator: EventDeduplicator;
+  readonly #queues: CallEventQueues;
+  readonly #scaleOut: ScaleOutCoordinator | undefined;
 
   constructor(backend: TelephonyBackend, options: TelephonyClientOptions = {}) {
     this.#backendPort = backend;
@@ -68,6 +90,22 @@ export class DefaultTelephonyClient implements TelephonyClient {
     this.#logger = options.logger ?? silentLogger;
     this.#maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
     this.#earlyEventTtlMs = options.earlyEventTtlMs ?? 30_000;
+    this.#webhookPaths =
+      options.webhookPath === undefined
+        ? undefined
+        : typeof options.webhookPath === 'string'
+          ? [options.webhookPath]
+          : options.webhookPath;
+    this.#deduplicator = new EventDeduplicator(options.deduplication);
+    this.#queues = new CallEventQueues((event) => this.#route(event), {
+      ...(options.eventSliceMs === undefined ? {} : { sliceMs: options.eventSliceMs }),
+      onError: (error, event) =>
+        this.#logger.error('applying an event failed', {
+          type: event.type,
+          callId: event.callId,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+    });
     this.#host = {
       backend,
       clock: this.#clock,
@@ -75,11 +113,32 @@ export class DefaultTelephonyClient implements TelephonyClient {
       operationTimeoutMs: options.operationTimeoutMs ?? 120_000,
       newOperationId: () => randomUUID(),
       released: (call) => this.#release(call),
+      ...(options.router ? { changed: (call: LiveCall) => this.#scaleOut?.changed(call) } : {}),
     };
+    this.#scaleOut =
+      options.router === undefined
+        ? undefined
+        : new ScaleOutCoordinator(options.router, {
+            backend,
+            clock: this.#clock,
+            logger: this.#logger,
+            operationTimeoutMs: this.#host.operationTimeoutMs,
+            dispatch: (events) => this.dispatch(events),
+            call: (callId) => this.#calls.get(callId),
+            adopt: (handle, direction) => this.#adopt(handle, direction) as LiveCall,
+            forget: (call) => {
+              if (this.#calls.get(call.id) === call) this.#calls.delete(call.id);
+            },
+          });
     this.nodeHandler = createNodeHandler((request) => this.handleWebhook(request), {
       maxBodyBytes: this.#maxBodyBytes,
     });
-    backend.attach({ dispatch: (events) => this.dispatch(events) });
+    backend.attach({
+      dispatch: (events) => this.dispatch(events),
+      // Real-time media goes straight to its call: no early holding, a frame for an unknown call is dropped.
+      audio: (frame) => this.#calls.get(frame.callId)?.receiveAudio(frame),
+      transcript: (segment) => this.#calls.get(segment.callId)?.receiveTranscript(segment),
+    });
   }
 
   get capabilities(): Capabilities {
@@ -88,6 +147,11 @@ export class DefaultTelephonyClient implements TelephonyClient {
 
   get incomingCalls$(): Observable<IncomingCall> {
     return this.#incoming.asObservable();
+  }
+
+  /** Scale-out: the calls this instance took over from others (see `callTakeovers`). */
+  get takeovers$(): Observable<CallTakeover> {
+    return this.#scaleOut?.takeovers$ ?? NEVER;
   }
 
   get events$(): Observable<TelephonyEvent> {
@@ -102,9 +166,26 @@ export class DefaultTelephonyClient implements TelephonyClient {
     return this.#calls.get(callId);
   }
 
-  /** Routes events to their calls, in order. Backends call this through their sink. */
+  /**
+   * Routes events to their calls, in order per call; a repeated delivery (same `eventId` and type on the same
+   * call) is dropped. Backends call this through their sink.
+   */
   dispatch(events: readonly TelephonyEvent[]): void {
-    for (const event of events) this.#route(event);
+    const fresh = events.filter((event) => !this.#deduplicator.isRepeat(event));
+    if (fresh.length < events.length) {
+      this.#logger.debug('repeated deliveries dropped', { count: events.length - fresh.length });
+    }
+    if (fresh.length > 0) this.#queues.enqueue(fresh);
+  }
+
+  /** Resolves once every event dispatched so far has been applied to its call. */
+  settled(): Promise<void> {
+    return this.#queues.idle();
+  }
+
+  /** How many repeated deliveries were dropped so far. */
+  get repeatedDeliveries(): number {
+    return this.#deduplicator.repeats;
   }
 
   async placeCall(options: PlaceCallOptions): Promise<Call> {
@@ -171,13 +252,25 @@ export class DefaultTelephonyClient implements TelephonyClient {
   }
 
   async handleWebhook(request: WebhookRequest): Promise<WebhookResponse> {
-    const rejected = checkIngress(request, this.#maxBodyBytes);
+    const span = WebhookSpan.start(this.backend, request);
+    const response = await this.#handleWebhook(request, span);
+    span.end(response);
+    return response;
+  }
+
+  async #handleWebhook(request: WebhookRequest, span: WebhookSpan): Promise<WebhookResponse> {
+    const rejected = checkIngress(request, this.#maxBodyBytes, this.#webhookPaths);
     if (rejected) return rejected;
     try {
       const { response, events } = await this.#backendPort.handleWebhook(request);
-      if (events.length > 0) this.dispatch(events);
+      span.received(events);
+      if (events.length > 0) {
+        if (this.#scaleOut) await this.#scaleOut.route(events);
+        else this.dispatch(events);
+      }
       return response;
     } catch (error) {
+      span.refused(error);
       if (TelephonyError.is(error)) {
         this.#logger.debug('webhook refused', { reason: error.reason, message: error.message });
         return responseForError(error);
@@ -190,6 +283,7 @@ export class DefaultTelephonyClient implements TelephonyClient {
   }
 
   async close(): Promise<void> {
+    await this.#scaleOut?.close();
     this.#incoming.complete();
     this.#events.complete();
     await this.#backendPort.close();
@@ -206,6 +300,12 @@ export class DefaultTelephonyClient implements TelephonyClient {
 
   /** Awaits a backend request with the caller's timeout and abort signal, as a `TelephonyError`. */
   #request<T>(request: Promise<T>, operation: string, options: OperationOptions): Promise<T> {
+    const result = this.#awaitRequest(request, operation, options);
+    OperationSpan.start({ backend: this.backend, operation }).follow(result);
+    return result;
+  }
+
+  #awaitRequest<T>(request: Promise<T>, operation: string, options: OperationOptions): Promise<T> {
     const wrapped = request.catch((error: unknown) => {
       throw toTelephonyError(error, { backend: this.backend, operation });
     });
@@ -253,12 +353,14 @@ export class DefaultTelephonyClient implements TelephonyClient {
       this.#held.delete(call.id);
       for (const event of held.events) call.receive(event);
     }
+    this.#scaleOut?.adopted(call);
     return call;
   }
 
   #release(call: LiveCall): void {
     if (this.#calls.get(call.id) === call) this.#calls.delete(call.id);
     this.#backendPort.releaseCall(call.id);
+    this.#scaleOut?.released(call);
   }
 
   #route(event: TelephonyEvent): void {

@@ -14,4 +14,10 @@ export interface TelephonyConfig {
   readonly memory?: Readonly<Record<string, unknown>>;
   readonly acs?: Readonly<Record<string, unknown>>;
   readonly graph?: Readonly<Record<string, unknown>>;
+  /**
+   * Where live calls are kept: `memory` (the default: this process only) or `redis` (shared by several bot
+   * instances through `@switchboard/redis`, configured by the `redis` section).
+   */
+  readonly store?: 'memory' | 'redis';
+  readonly redis?: Readonly<Record<string, unknown>>;
 }

@@ -6,6 +6,8 @@ import { type Clock, systemClock } from '../clock/Clock.js';
 import { TelephonyError } from '../errors/TelephonyError.js';
 import type { BackendName } from '../events/TelephonyEvent.js';
 import { type Logger, silentLogger } from '../logging/Logger.js';
+import { loadStoreModule } from '../scaleout/loadStoreModule.js';
+import type { StoreModule } from '../scaleout/StoreModule.js';
 import type { BackendModule } from './BackendModule.js';
 import { validateTelephonyConfig } from './loadTelephonyConfig.js';
 import type { TelephonyConfig } from './TelephonyConfig.js';
@@ -22,6 +24,8 @@ export const backendPackages: Readonly<Record<BackendName, string>> = {
 export interface TelephonyContainerOptions {
   /** Backend modules to use instead of loading their packages (bundlers, tests). */
   readonly backendModules?: Partial<Record<BackendName, BackendModule>>;
+  /** Store modules to use instead of loading their packages (`store: 'redis'` → `@switchboard/redis`). */
+  readonly storeModules?: Partial<Record<StoreModule['name'], StoreModule>>;
   /** Where to resolve backend packages from (default: the main script, then the working directory). */
   readonly resolveFrom?: string | URL;
   readonly clock?: Clock;
@@ -98,6 +102,11 @@ export async function createTelephonyContainer(
   container.bind(TelephonyTokens.Clock).toConstantValue(options.clock ?? systemClock);
   container.bind(TelephonyTokens.Logger).toConstantValue(options.logger ?? silentLogger);
   container.load(module.containerModule(valid));
+  const store = valid.store === 'redis' ? valid.store : undefined;
+  if (store !== undefined) {
+    const storeModule = options.storeModules?.[store] ?? (await loadStoreModule(store, options.resolveFrom));
+    container.load(storeModule.containerModule(valid));
+  }
   container
     .bind(TelephonyTokens.Client)
     .toDynamicValue((context) =>
@@ -105,6 +114,7 @@ export async function createTelephonyContainer(
         clock: context.get(TelephonyTokens.Clock),
         logger: context.get(TelephonyTokens.Logger),
         ...(valid.operationTimeoutMs === undefined ? {} : { operationTimeoutMs: valid.operationTimeoutMs }),
+        ...(store === undefined ? {} : { router: context.get(TelephonyTokens.CallRouter) }),
       }),
     )
     .inSingletonScope();

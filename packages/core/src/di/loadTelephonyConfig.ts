@@ -4,7 +4,8 @@ import type { BackendName } from '../events/TelephonyEvent.js';
 import type { TelephonyConfig } from './TelephonyConfig.js';
 
 const backendNames: readonly BackendName[] = ['memory', 'acs', 'graph'];
-const sections = ['memory', 'acs', 'graph'] as const;
+const sections = ['memory', 'acs', 'graph', 'redis'] as const;
+const storeNames = ['memory', 'redis'] as const;
 
 /** Options of `loadTelephonyConfig`. */
 export interface LoadTelephonyConfigOptions {
@@ -29,7 +30,7 @@ function envValue(value: string): string | number | boolean {
 
 /**
  * Reads the configuration from a JSON file and environment variables, then validates it with
- * `validateTelephonyConfig`. Variables: `SWITCHBOARD_BACKEND`, `SWITCHBOARD_OPERATION_TIMEOUT_MS`, and
+ * `validateTelephonyConfig`. Variables: `SWITCHBOARD_BACKEND`, `SWITCHBOARD_OPERATION_TIMEOUT_MS`, `SWITCHBOARD_STORE`, and
  * `SWITCHBOARD_<SECTION>_<SETTING>` for a backend's section (`SWITCHBOARD_ACS_CALLBACK_URL` → `acs.callbackUrl`).
  *
  * @example
@@ -73,6 +74,8 @@ export function loadTelephonyConfig(options: LoadTelephonyConfigOptions = {}): T
       config[section] = merged;
     } else if (rest === 'BACKEND') {
       config.backend = value;
+    } else if (rest === 'STORE') {
+      config.store = value;
     } else if (rest === 'OPERATION_TIMEOUT_MS') {
       config.operationTimeoutMs = envValue(value);
     }
@@ -101,6 +104,12 @@ export function validateTelephonyConfig(value: unknown): TelephonyConfig {
   const timeout = config.operationTimeoutMs;
   if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout > 0))) {
     throw new TelephonyError('invalidConfig', 'operationTimeoutMs must be a positive number of milliseconds');
+  }
+  if (config.store !== undefined && !storeNames.includes(config.store as (typeof storeNames)[number])) {
+    throw new TelephonyError(
+      'invalidConfig',
+      `store must be one of ${storeNames.join(', ')}, not ${JSON.stringify(config.store)}`,
+    );
   }
   for (const section of sections) {
     const body = config[section];

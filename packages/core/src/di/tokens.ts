@@ -3,6 +3,7 @@ import type { TelephonyBackend } from '../backend/TelephonyBackend.js';
 import type { TelephonyClient } from '../client/TelephonyClient.js';
 import type { Clock } from '../clock/Clock.js';
 import type { Logger } from '../logging/Logger.js';
+import type { CallRouter } from '../scaleout/CallRouter.js';
 import type { TelephonyConfig } from './TelephonyConfig.js';
 
 /**
@@ -18,4 +19,6 @@ export const TelephonyTokens = {
   Config: Symbol.for('@switchboard/core/TelephonyConfig') as ServiceIdentifier<TelephonyConfig>,
   Clock: Symbol.for('@switchboard/core/Clock') as ServiceIdentifier<Clock>,
   Logger: Symbol.for('@switchboard/core/Logger') as ServiceIdentifier<Logger>,
+  /** Scale-out: bound by a store package when the configuration says `store: 'redis'`. */
+  CallRouter: Symbol.for('@switchboard/core/CallRouter') as ServiceIdentifier<CallRouter>,
 } as const;

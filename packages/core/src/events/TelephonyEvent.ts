@@ -93,6 +93,16 @@ export interface TelephonyEventFields {
   'recording.failed': { readonly recordingId?: string } & WithReason;
   'transcription.state': { readonly state: 'started' | 'stopped' | 'failed' | 'updated' } & WithReason;
   'mediaStreaming.state': { readonly state: 'started' | 'stopped' | 'failed' } & WithReason;
+  /** A media or transcription stream's connection opened or dropped; a drop does not end the call. */
+  'mediaStreaming.connection': {
+    readonly state: 'connected' | 'disconnected';
+    readonly channel: 'audio' | 'transcription';
+    /** Frames that could not be read and were skipped on this connection so far. */
+    readonly malformedFrames?: number;
+    /** The WebSocket close code and reason, when it dropped. */
+    readonly closeCode?: number;
+    readonly closeReason?: string;
+  };
   'contentSharing.updated': {
     readonly change: 'created' | 'updated' | 'deleted';
     readonly sessionIds: readonly string[];
@@ -150,6 +160,7 @@ export const telephonyEventTypes: readonly TelephonyEventType[] = [
   'recording.failed',
   'transcription.state',
   'mediaStreaming.state',
+  'mediaStreaming.connection',
   'contentSharing.updated',
   'webhook.validation',
   'unknown',

@@ -6,6 +6,10 @@ import type { RecognizeOptions } from '../media/RecognizeOptions.js';
 export interface TranscriptionOptions {
   readonly locale?: string;
   readonly speechModelEndpointId?: string;
+  /** The WebSocket URL transcription results stream to (ACS; default: the backend's configured streaming URL). */
+  readonly transportUrl?: string;
+  /** Also deliver intermediate results (`final: false`) on `transcript$`. */
+  readonly enableIntermediateResults?: boolean;
 }
 
 /** Media streaming options (ACS). */
@@ -14,6 +18,8 @@ export interface MediaStreamingOptions {
   readonly audioChannelType?: 'mixed' | 'unmixed';
   readonly enableBidirectional?: boolean;
   readonly audioFormat?: 'pcm16KMono' | 'pcm24KMono';
+  /** Also stream the DTMF tones the caller presses (they arrive as `dtmf.received` events). */
+  readonly enableDtmfTones?: boolean;
 }
 
 /** Recording options. */
@@ -142,7 +148,11 @@ export type Capability =
   | 'connect.room'
   | 'connect.meeting'
   | 'incoming.redirect'
-  | 'incoming.reject';
+  | 'incoming.reject'
+  // real-time media (src/media/streaming): `call.audio$`, `call.sendAudio`/`stopAudio`, `call.transcript$`
+  | 'audio.receive'
+  | 'audio.send'
+  | 'transcript.receive';
 
 /** Which capabilities a backend has. Missing entries mean `false`. */
 export type Capabilities = Readonly<Partial<Record<Capability, boolean>>>;

@@ -33,12 +33,43 @@ function bodyLength(body: unknown): number | undefined {
   return undefined;
 }
 
+/** The path of a request target without its query string or fragment. */
+export function requestPathname(path: string): string {
+  let end = path.length;
+  const query = path.indexOf('?');
+  if (query !== -1) end = query;
+  const fragment = path.indexOf('#');
+  if (fragment !== -1 && fragment < end) end = fragment;
+  const pathname = path.slice(0, end);
+  // An absolute-form target (`http://host/path`) is reduced to its path.
+  if (pathname.startsWith('http://') || pathname.startsWith('https://')) {
+    const slash = pathname.indexOf('/', pathname.indexOf('//') + 2);
+    return slash === -1 ? '/' : pathname.slice(slash);
+  }
+  return pathname === '' ? '/' : pathname;
+}
+
+function samePath(a: string, b: string): boolean {
+  const trim = (path: string) => (path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path);
+  return trim(a) === trim(b);
+}
+
 /**
- * Checks what every webhook must satisfy before a backend looks at it: the method (POST, or OPTIONS for the
- * CloudEvents handshake), a JSON content type where one is given, and the body size. Returns the answer to send
- * when the request fails a check, else `undefined`.
+ * Checks what every webhook must satisfy before a backend looks at it: the path when `paths` is given (404), the
+ * method (POST, or OPTIONS for the CloudEvents handshake), a JSON content type where one is given, and the body
+ * size. Returns the answer to send when the request fails a check, else `undefined`.
  */
-export function checkIngress(request: WebhookRequest, maxBodyBytes: number): WebhookResponse | undefined {
+export function checkIngress(
+  request: WebhookRequest,
+  maxBodyBytes: number,
+  paths?: readonly string[],
+): WebhookResponse | undefined {
+  if (paths !== undefined) {
+    const pathname = requestPathname(request.path);
+    if (!paths.some((path) => samePath(path, pathname))) {
+      return errorResponse(404, 'notFound', 'no webhook at this path');
+    }
+  }
   const method = request.method.toUpperCase();
   if (method !== 'POST' && method !== 'OPTIONS') {
     return errorResponse(405, 'methodNotAllowed', `${method} is not allowed`, { allow: 'POST, OPTIONS' });

@@ -10,6 +10,13 @@ import { type Logger, TelephonyError } from '@switchboard/core';
 import { classifyGraphError, type GraphErrorContext } from './classifyGraphError.js';
 import { createMsalNetworkClient } from './createMsalNetworkClient.js';
 import type { TlsFetch } from './createTlsFetch.js';
+import {
+  type GraphRetryOptions,
+  graphRetryDelay,
+  isIdempotentGraphRequest,
+  type ResolvedGraphRetryOptions,
+  resolveGraphRetryOptions,
+} from './graphRetryPolicy.js';
 import { UndiciFetchHandler } from './UndiciFetchHandler.js';
 
 /** The bot's app registration: tenant, app id, and a secret or a certificate. */
@@ -28,6 +35,8 @@ export interface GraphApiOptions extends GraphCredentials {
   readonly graphBaseUrl?: string;
   readonly tlsFetch: TlsFetch;
   readonly logger: Logger;
+  /** Request timeout and retries (see `graphRetryDelay`). */
+  readonly retry?: GraphRetryOptions;
 }
 
 const graphScope = 'https://graph.microsoft.com/.default';
@@ -72,8 +81,12 @@ function classifyTokenError(error: unknown, context: GraphErrorContext): Telepho
 export class GraphApi {
   readonly #msal: ConfidentialClientApplication;
   readonly #client: Client;
+  readonly #retry: ResolvedGraphRetryOptions;
+  readonly #logger: Logger;
 
   constructor(options: GraphApiOptions) {
+    this.#retry = resolveGraphRetryOptions(options.retry);
+    this.#logger = options.logger;
     const authority = options.authority ?? `https://login.microsoftonline.com/${options.tenantId}`;
     const custom = options.authority !== undefined;
     const thumbprint = options.certificate?.thumbprint.replace(/[^0-9a-f]/gi, '');
@@ -150,10 +163,51 @@ export class GraphApi {
     body: unknown,
     context: GraphErrorContext = {},
   ): Promise<unknown> {
+    const idempotent = isIdempotentGraphRequest(method, path);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#attempt(method, path, body, context);
+      } catch (error) {
+        const failure = classifyGraphError(error, context);
+        const delay = graphRetryDelay(failure, attempt, idempotent, this.#retry);
+        if (delay === undefined) {
+          // Never the path's query, the body or headers: they may carry tokens.
+          this.#logger.debug('Graph request failed', {
+            method,
+            operation: context.operation,
+            callId: context.callId,
+            reason: failure.reason,
+            status: failure.status,
+            code: failure.code,
+            attempts: attempt + 1,
+          });
+          throw failure;
+        }
+        this.#logger.debug('repeating a Graph request', {
+          method,
+          operation: context.operation,
+          reason: failure.reason,
+          status: failure.status,
+          attempt: attempt + 1,
+          delayMs: delay,
+        });
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  async #attempt(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    body: unknown,
+    context: GraphErrorContext,
+  ): Promise<unknown> {
     // Token errors surface here: inside the client's chain they would become a GraphError without MSAL's code.
     await this.accessToken(context);
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), this.#retry.requestTimeoutMs);
     try {
-      const request = this.#client.api(path).responseType(ResponseType.RAW);
+      const request = this.#client.api(path).responseType(ResponseType.RAW).option('signal', timeout.signal);
       const raw = (await (method === 'GET'
         ? request.get()
         : method === 'POST'
@@ -164,7 +218,16 @@ export class GraphApi {
       if (!raw.ok) throw graphErrorFrom(raw.status, parsed, text, raw.headers);
       return parsed;
     } catch (error) {
+      if (timeout.signal.aborted) {
+        throw new TelephonyError(
+          'timeout',
+          `Graph did not answer within ${this.#retry.requestTimeoutMs} ms`,
+          { backend: 'graph', ...context, cause: error },
+        );
+      }
       throw classifyGraphError(error, context);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

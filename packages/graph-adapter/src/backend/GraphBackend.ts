@@ -41,6 +41,7 @@ import { createTlsFetch, type GraphTlsOptions, type TlsFetch } from './createTls
 import { GraphApi, type GraphCredentials } from './GraphApi.js';
 import { graphCapabilities } from './graphCapabilities.js';
 import { type GraphPrefetchMedia, mediaPrompt, serviceHostedMediaConfig } from './graphMedia.js';
+import type { GraphRetryOptions } from './graphRetryPolicy.js';
 import { parseMeetingJoinUrl } from './parseMeetingJoinUrl.js';
 import { invitationParticipant, toGraphIdentitySet } from './toGraphIdentitySet.js';
 import { toGraphTone } from './toGraphTone.js';
@@ -49,6 +50,8 @@ import { toGraphTone } from './toGraphTone.js';
 export interface GraphBackendOptions extends GraphCredentials {
   /** Where Graph posts this bot's call notifications (https). */
   readonly callbackUrl: string;
+  /** Request timeout and retries of Graph requests (idempotent ones only, except after a 429). */
+  readonly retry?: GraphRetryOptions;
   /** MSAL authority; default `https://login.microsoftonline.com/<tenantId>`. */
   readonly authority?: string;
   /** Graph's origin; default `https://graph.microsoft.com`. */
@@ -114,6 +117,8 @@ export class GraphBackend implements TelephonyBackend {
   readonly #keepAlive: KeepAliveScheduler;
   readonly #recognitions: DtmfRecognitions;
   readonly #ended = new Set<string>();
+  /** Tone sequence ids seen per call: a repeated delivery must not feed a recognition twice. */
+  readonly #toneSequences = new Map<string, Set<number>>();
   #sink: BackendSink | undefined;
   /** Events produced while a webhook is processed go out with its events, in order. */
   #batch: TelephonyEvent[] | undefined;
@@ -526,6 +531,16 @@ export class GraphBackend implements TelephonyBackend {
         return;
       }
       case 'dtmf.received': {
+        if (event.sequenceId !== undefined) {
+          let seen = this.#toneSequences.get(event.callId);
+          if (seen === undefined) {
+            seen = new Set();
+            this.#toneSequences.set(event.callId, seen);
+          }
+          if (seen.has(event.sequenceId)) return;
+          seen.add(event.sequenceId);
+          if (seen.size > 256) seen.delete(seen.values().next().value as number);
+        }
         const listening = this.#recognitions.activeOn(event.callId);
         if (!record.dtmfStopped || listening) out.push(event);
         this.#recognitions.tone(event.callId, event.tone);
@@ -834,6 +849,7 @@ export class GraphBackend implements TelephonyBackend {
   }
 
   #stopCall(callId: string): void {
+    this.#toneSequences.delete(callId);
     this.#keepAlive.stop(callId);
     this.#recognitions.cancelCall(callId, false);
     this.#calls.delete(callId);

@@ -17,6 +17,7 @@ export class UndiciFetchHandler implements Middleware {
       method: options.method ?? 'GET',
       headers: Object.fromEntries(headers.entries()),
       ...(typeof options.body === 'string' ? { body: options.body } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     context.response = response as unknown as Response;
   }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 /** A bot's webhook server on loopback, for tests and local runs against an emulator. */
 export interface WebhookServer {
@@ -7,6 +8,8 @@ export interface WebhookServer {
   readonly url: string;
   /** Sets the handler (usually `client.nodeHandler`); requests before that are answered 503. */
   mount(handler: (req: IncomingMessage, res: ServerResponse) => void): void;
+  /** Real-time media: sets the WebSocket upgrade handler (e.g. `backend.mediaStreams.upgradeHandler`). */
+  mountUpgrade(handler: (req: IncomingMessage, socket: Duplex, head: Buffer) => void): void;
   close(): Promise<void>;
 }
 
@@ -33,6 +36,9 @@ export async function startWebhookServer(path = '/api/calls'): Promise<WebhookSe
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`,
     mount(next) {
       handler = next;
+    },
+    mountUpgrade(next) {
+      server.on('upgrade', next);
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -20,6 +20,7 @@ import {
   type MediaStreamingOptions,
   type OperationAck,
   type OperationRequest,
+  type OutboundAudio,
   type PlaceCallRequest,
   type RejectReason,
   type ResultInfo,
@@ -40,6 +41,7 @@ import { PhoneNetwork } from '../simulation/PhoneNetwork.js';
 import type { PhoneParty } from '../simulation/PhoneParty.js';
 import { type MediaContext, MediaQueue } from './MediaQueue.js';
 import { type MemoryCallHandler, MemoryCallRecord } from './MemoryCallRecord.js';
+import { MemoryMediaStream } from './MemoryMediaStream.js';
 import { memoryResults } from './memoryResults.js';
 import { PlayJob } from './PlayJob.js';
 import { RecognizeJob } from './RecognizeJob.js';
@@ -79,6 +81,9 @@ const extraCapabilities: readonly Capability[] = [
   'connect.meeting',
   'incoming.redirect',
   'incoming.reject',
+  'audio.receive',
+  'audio.send',
+  'transcript.receive',
 ];
 
 // Ended call ids remembered after release, so late operations reject `callEnded` rather than `callNotFound`.
@@ -123,10 +128,15 @@ export class MemoryBackend implements TelephonyBackend {
   #flushWaiters: (() => void)[] = [];
   #flushScheduled = false;
   #closed = false;
+  readonly #media: MemoryMediaStream;
 
   readonly #handler: MemoryCallHandler = {
     tone: (call, party, tone) => this.#partyTone(call, party, tone),
-    speech: (call, party, phrase) => call.media.speech(party, phrase),
+    speech: (call, party, phrase) => {
+      call.media.speech(party, phrase);
+      this.#media.transcribe(call, party, phrase);
+    },
+    audio: (call, party, samples, sampleRate) => this.#media.speak(call, party, samples, sampleRate),
     hold: (call, party, onHold) => {
       const leg = call.leg(party.identity);
       if (!leg || leg.isOnHold === onHold) return;
@@ -141,6 +151,7 @@ export class MemoryBackend implements TelephonyBackend {
     this.botIdentity = options.botIdentity ?? defaultMemoryBotIdentity;
     this.#promptDurationMs = Math.max(0, options.promptDurationMs ?? 0);
     this.#tasks = new TaskGroup(this.#clock);
+    this.#media = new MemoryMediaStream(this.#clock, () => (this.#closed ? undefined : this.#sink));
     this.network = new PhoneNetwork({
       after: (ms, callback) => this.#tasks.after(ms, callback),
       defaultAnswerAfterMs: Math.max(0, options.ringDurationMs ?? 0),
@@ -233,6 +244,16 @@ export class MemoryBackend implements TelephonyBackend {
     this.#assertOpen();
     const call = this.#liveCall(request.callId, operation.kind);
     return this.#run(call, operation, operationId);
+  }
+
+  async sendAudio(callId: string, audio: OutboundAudio): Promise<void> {
+    this.#assertOpen();
+    this.#media.send(this.#liveCall(callId, 'sendAudio'), audio);
+  }
+
+  async stopAudio(callId: string): Promise<void> {
+    this.#assertOpen();
+    this.#media.stop(this.#liveCall(callId, 'stopAudio'));
   }
 
   async handleWebhook(): Promise<WebhookResult> {
@@ -451,7 +472,12 @@ export class MemoryBackend implements TelephonyBackend {
                 : 'updated';
           this.#emit(call, 'transcription.state', { state }, operationId);
         });
-        if (operation.kind === 'startTranscription') call.transcribing = true;
+        if (operation.kind === 'startTranscription') {
+          if (!running) call.transcriptionStartedAt = this.#clock.now();
+          call.transcribing = true;
+        }
+        if (operation.kind !== 'stopTranscription')
+          call.transcriptionOptions = { ...call.transcriptionOptions, ...operation.options };
         if (operation.kind === 'stopTranscription') call.transcribing = false;
         return accepted;
       }
@@ -460,6 +486,8 @@ export class MemoryBackend implements TelephonyBackend {
         const starting = operation.kind === 'startMediaStreaming';
         const running = call.streaming;
         call.streaming = starting;
+        if (operation.kind === 'startMediaStreaming')
+          call.streamingOptions = { ...call.streamingOptions, ...operation.options };
         call.tasks.after(0, () => {
           if (starting === running) {
             const reason = running ? memoryResults.alreadyRunning : memoryResults.notRunning;
@@ -717,6 +745,8 @@ export class MemoryBackend implements TelephonyBackend {
     transcription: TranscriptionOptions | undefined,
   ): void {
     if (!streaming && !transcription) return;
+    if (streaming) call.streamingOptions = streaming;
+    if (transcription) call.transcriptionOptions = transcription;
     const started = (): void => {
       if (streaming && !call.streaming) {
         call.streaming = true;
@@ -724,6 +754,7 @@ export class MemoryBackend implements TelephonyBackend {
       }
       if (transcription && !call.transcribing) {
         call.transcribing = true;
+        call.transcriptionStartedAt = this.#clock.now();
         this.#emit(call, 'transcription.state', { state: 'started' });
       }
     };

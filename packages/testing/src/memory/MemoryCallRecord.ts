@@ -1,4 +1,11 @@
-import type { CallState, DtmfTone, Identity, Participant } from '@switchboard/core';
+import type {
+  CallState,
+  DtmfTone,
+  Identity,
+  MediaStreamingOptions,
+  Participant,
+  TranscriptionOptions,
+} from '@switchboard/core';
 import type { PartyLine } from '../simulation/PartyLine.js';
 import type { PartyRing } from '../simulation/PartyRing.js';
 import type { PhoneParty } from '../simulation/PhoneParty.js';
@@ -27,6 +34,7 @@ export interface MemoryCallHandler {
   tone(call: MemoryCallRecord, party: PhoneParty, tone: DtmfTone): void;
   speech(call: MemoryCallRecord, party: PhoneParty, phrase: string): void;
   hold(call: MemoryCallRecord, party: PhoneParty, onHold: boolean): void;
+  audio(call: MemoryCallRecord, party: PhoneParty, samples: Int16Array, sampleRate: number): void;
   leave(call: MemoryCallRecord, party: PhoneParty): void;
 }
 
@@ -42,6 +50,13 @@ export class MemoryCallRecord implements PartyLine {
   recording: { readonly id: string; state: 'active' | 'paused' } | undefined;
   transcribing = false;
   streaming = false;
+  /** Real-time media: the options the stream and the transcription were started with. */
+  streamingOptions: MediaStreamingOptions = {};
+  transcriptionOptions: TranscriptionOptions = {};
+  /** When the next inbound frame may start (clock ms), so frames of successive utterances do not overlap. */
+  audioCursor = 0;
+  /** When transcription started (clock ms): transcript offsets count from it. */
+  transcriptionStartedAt = 0;
 
   constructor(
     readonly id: string,
@@ -87,6 +102,10 @@ export class MemoryCallRecord implements PartyLine {
 
   hold(party: PhoneParty, onHold: boolean): void {
     this.handler.hold(this, party, onHold);
+  }
+
+  audio(party: PhoneParty, samples: Int16Array, sampleRate: number): void {
+    this.handler.audio(this, party, samples, sampleRate);
   }
 
   leave(party: PhoneParty): void {

@@ -11,6 +11,8 @@ export interface PartyLine {
   tone(party: PhoneParty, tone: DtmfTone): void;
   speech(party: PhoneParty, phrase: string): void;
   hold(party: PhoneParty, onHold: boolean): void;
+  /** Real-time media: the party speaks audio (mono 16-bit PCM at `sampleRate`); lines without media drop it. */
+  audio?(party: PhoneParty, samples: Int16Array, sampleRate: number): void;
   /** The party hung up. */
   leave(party: PhoneParty): void;
 }

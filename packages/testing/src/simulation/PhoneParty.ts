@@ -1,4 +1,4 @@
-import { type DtmfTone, type Identity, parseDtmfTone, TelephonyError } from '@switchboard/core';
+import { type DtmfTone, type Identity, Pcm16, parseDtmfTone, TelephonyError } from '@switchboard/core';
 import type { PartyLine } from './PartyLine.js';
 import type { PartyRing } from './PartyRing.js';
 import type { PartyBehaviour, SimulatedParty } from './SimulatedNetwork.js';
@@ -31,6 +31,9 @@ export class PhoneParty implements SimulatedParty {
   #rings = 0;
   #ringsWaitedFor = 0;
   readonly #heard: string[] = [];
+  #receivedAudio: Int16Array[] = [];
+  #receivedSamples = 0;
+  #audioStops = 0;
   readonly #observers = new Set<() => void>();
 
   constructor(
@@ -138,7 +141,41 @@ export class PhoneParty implements SimulatedParty {
     this.#changed();
   }
 
+  /** Real-time media: the bot sent audio to this party. */
+  receiveAudio(samples: Int16Array): void {
+    this.#receivedAudio.push(samples);
+    this.#receivedSamples += samples.length;
+    this.#changed();
+  }
+
+  /** Real-time media: the bot stopped its outbound audio. */
+  audioStopped(): void {
+    this.#audioStops++;
+    this.#changed();
+  }
+
+  get receivedAudio(): Int16Array {
+    if (this.#receivedAudio.length > 1) this.#receivedAudio = [Pcm16.concat(this.#receivedAudio)];
+    return this.#receivedAudio[0] ?? new Int16Array(0);
+  }
+
+  get audioStops(): number {
+    return this.#audioStops;
+  }
+
   // --- the test side ---
+
+  async speakAudio(samples: Int16Array, options: { readonly sampleRate?: number } = {}): Promise<void> {
+    this.#requireLine('speak').audio?.(this, samples, options.sampleRate ?? 16_000);
+  }
+
+  waitForAudio(samples: number, options: { readonly timeoutMs?: number } = {}): Promise<Int16Array> {
+    return this.#waitFor(
+      () => (this.#receivedSamples >= samples ? this.receivedAudio : undefined),
+      options.timeoutMs ?? defaultWaitMs,
+      () => `${samples} samples of audio (received ${this.#receivedSamples})`,
+    );
+  }
 
   async answer(): Promise<void> {
     await this.#waitFor(

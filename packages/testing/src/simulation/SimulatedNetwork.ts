@@ -40,6 +40,18 @@ export interface SimulatedParty {
   unhold(): Promise<void>;
   /** Leaves the call. */
   hangUp(): Promise<void>;
+  /**
+   * Real-time media (in-memory backend and ACS emulator): the party speaks audio, mono 16-bit PCM at
+   * `sampleRate` (default 16 000), e.g. generated samples or `Wav.parse(bytes)`. It streams to the bot in 20 ms
+   * frames while the call's media streaming runs; `say(phrase)` feeds the call's live transcription.
+   */
+  speakAudio?(samples: Int16Array, options?: { readonly sampleRate?: number }): Promise<void>;
+  /** Real-time media: the audio the bot sent to this party with `sendAudio`, joined. */
+  readonly receivedAudio?: Int16Array;
+  /** Real-time media: how many times the bot stopped its outbound audio (`stopAudio`). */
+  readonly audioStops?: number;
+  /** Real-time media: resolves once the bot has sent at least `samples` samples to this party. */
+  waitForAudio?(samples: number, options?: { readonly timeoutMs?: number }): Promise<Int16Array>;
   /** Resolves with the first prompt heard (already or later) that matches; rejects after `timeoutMs`. */
   waitToHear(match: string | RegExp, options?: { readonly timeoutMs?: number }): Promise<string>;
   /** Resolves when the bot's call rings this party; rejects after `timeoutMs`. */

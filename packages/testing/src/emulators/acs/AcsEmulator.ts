@@ -13,6 +13,7 @@ import { AcsSimulatedNetwork } from './AcsSimulatedNetwork.js';
 import type { AcsCloudEvent, EmulatedCallContext } from './EmulatedCall.js';
 import { EmulatedCall, requiredIdentity } from './EmulatedCall.js';
 import type { EmulatedParty } from './EmulatedParty.js';
+import { AcsEmulatedStreaming } from './streaming/AcsEmulatedStreaming.js';
 import { verifyAcsHmac } from './verifyAcsHmac.js';
 
 /** Options of `AcsEmulator.start`. */
@@ -160,6 +161,11 @@ export class AcsEmulator {
   readonly #logger: Logger;
   #eventGridUrl: string | undefined;
   #closed = false;
+  /**
+   * Real-time media: the WebSockets the emulator opens to the bot's transport URLs (per call: drop one, send
+   * malformed frames, read the audio the bot sent back).
+   */
+  readonly streaming: AcsEmulatedStreaming;
 
   readonly #clock: Clock = {
     now: () => Date.now(),
@@ -194,6 +200,11 @@ export class AcsEmulator {
     this.#promptDurationMs = options.promptDurationMs ?? 20;
     this.#logger = options.logger ?? silentLogger;
     this.#dispatcher = new AcsCallbackDispatcher(this.#logger);
+    // Media streaming connections carry the same kind of token as callbacks, with a 24-hour lifetime.
+    this.streaming = new AcsEmulatedStreaming(
+      () => this.tokens.sign({ audience: this.resourceId, expiresInSeconds: 24 * 3600 }),
+      this.#logger,
+    );
     this.#botIdentity = acsUser(`8:acs:${this.resourceId}_${randomUUID()}`);
     this.#parties = new AcsSimulatedNetwork(this.#clock, (party, displayName) =>
       this.#dialBot(party, displayName),
@@ -285,6 +296,7 @@ export class AcsEmulator {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     this.#dispatcher.close();
+    this.streaming.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -627,6 +639,7 @@ export class AcsEmulator {
       clock: this.#clock,
       party: (identity) => this.#parties.party(identity),
       deliver: (target, url, event) => this.#deliver(target, url, event),
+      streaming: this.streaming,
     };
   }
 
@@ -667,10 +680,17 @@ export class AcsEmulator {
     return { status: 201, body: created.properties() };
   }
 
-  #autoStart(body: Body): { startTranscription?: boolean; startMediaStreaming?: boolean } {
+  #autoStart(body: Body): {
+    startTranscription?: boolean;
+    startMediaStreaming?: boolean;
+    mediaStreamingOptions?: Body;
+    transcriptionOptions?: Body;
+  } {
     const transcription = body.transcriptionOptions;
     const streaming = body.mediaStreamingOptions;
     return {
+      ...(isRecord(transcription) ? { transcriptionOptions: transcription } : {}),
+      ...(isRecord(streaming) ? { mediaStreamingOptions: streaming } : {}),
       ...(isRecord(transcription) && transcription.startTranscription === true
         ? { startTranscription: true }
         : {}),

@@ -9,6 +9,7 @@ import { MediaQueue } from './MediaQueue.js';
 import { PlayOperation } from './PlayOperation.js';
 import type { RecognizeSpec } from './RecognizeOperation.js';
 import { RecognizeOperation } from './RecognizeOperation.js';
+import type { AcsEmulatedStreaming } from './streaming/AcsEmulatedStreaming.js';
 
 /** The connection states ACS reports. */
 export type AcsCallConnectionState =
@@ -38,6 +39,8 @@ export interface EmulatedCallContext {
   readonly clock: Clock;
   party(identity: Identity): EmulatedParty;
   deliver(call: EmulatedCall, url: string, event: AcsCloudEvent): void;
+  /** Real-time media: opens and feeds the WebSockets to the bot (src/emulators/acs/streaming). */
+  readonly streaming?: AcsEmulatedStreaming;
 }
 
 /** How a call starts. */
@@ -55,6 +58,9 @@ export interface EmulatedCallInit {
   readonly correlationId?: string;
   readonly startTranscription?: boolean;
   readonly startMediaStreaming?: boolean;
+  /** The request's options as sent (transport URLs, audio format, intermediate results). */
+  readonly mediaStreamingOptions?: Record<string, unknown>;
+  readonly transcriptionOptions?: Record<string, unknown>;
 }
 
 interface Entry {
@@ -607,6 +613,8 @@ export class EmulatedCall implements PartyCallLink {
       transcriptionUpdate: { transcriptionStatus: status, transcriptionStatusDetails: details },
       resultInformation: ok,
     });
+    if (action === 'start') this.context.streaming?.started(this, 'transcription');
+    if (action === 'stop') this.context.streaming?.stopped(this, 'transcription');
   }
 
   mediaStreaming(body: Body, action: 'start' | 'stop'): void {
@@ -620,6 +628,18 @@ export class EmulatedCall implements PartyCallLink {
       },
       resultInformation: ok,
     });
+    if (action === 'start') this.context.streaming?.started(this, 'audio');
+    else this.context.streaming?.stopped(this, 'audio');
+  }
+
+  /** The parties in the call now. */
+  parties(): EmulatedParty[] {
+    return [...this.#entries.values()].map((entry) => entry.party);
+  }
+
+  speakAudio(party: EmulatedParty, samples: Int16Array, sampleRate: number): void {
+    if (this.#state !== 'connected' || !this.#entries.has(party.identity.rawId)) return;
+    this.context.streaming?.audio(this, party, samples, sampleRate);
   }
 
   /** Sends a RecordingStateChanged for a recording of this call, in order with its other callbacks. */
@@ -662,6 +682,7 @@ export class EmulatedCall implements PartyCallLink {
 
   say(party: EmulatedParty, phrase: string): void {
     if (this.#state !== 'connected') return;
+    this.context.streaming?.said(this, party, phrase);
     const current = this.#media.current;
     if (current instanceof RecognizeOperation && current.spec.targetRawId === party.identity.rawId)
       current.say(phrase);
@@ -758,6 +779,7 @@ export class EmulatedCall implements PartyCallLink {
     if (this.#state === 'disconnected') return;
     this.#state = 'disconnected';
     this.#media.stopAll();
+    this.context.streaming?.ended(this);
     this.#continuousDtmf.clear();
     for (const ring of this.#rings) ring.withdraw();
     this.#rings.clear();

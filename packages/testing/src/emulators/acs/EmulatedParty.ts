@@ -1,5 +1,5 @@
 import type { Clock, DtmfTone, Identity } from '@switchboard/core';
-import { parseDtmfTone } from '@switchboard/core';
+import { Pcm16, parseDtmfTone } from '@switchboard/core';
 import type { PartyBehaviour, SimulatedParty } from '../../simulation/SimulatedNetwork.js';
 
 /** The bot's call as a party in it sees it: what the party can do there. */
@@ -9,6 +9,8 @@ export interface PartyCallLink {
   say(party: EmulatedParty, phrase: string): void;
   setHold(party: EmulatedParty, onHold: boolean): void;
   leave(party: EmulatedParty): void;
+  /** Real-time media: the party speaks audio (streamed while the call's media streaming runs). */
+  speakAudio?(party: EmulatedParty, samples: Int16Array, sampleRate: number): void;
 }
 
 /** A call ringing a party: the bot's outbound call, an added participant, a transfer or redirect target. */
@@ -42,6 +44,9 @@ export class EmulatedParty implements SimulatedParty {
   #rings: Ring[] = [];
   #unseenRings = 0;
   readonly #listeners = new Set<() => void>();
+  #receivedAudio: Int16Array[] = [];
+  #receivedSamples = 0;
+  #audioStops = 0;
 
   constructor(
     readonly identity: Identity,
@@ -135,7 +140,44 @@ export class EmulatedParty implements SimulatedParty {
     this.#notify();
   }
 
+  /** Real-time media: the bot sent audio to this party. */
+  receiveAudio(samples: Int16Array): void {
+    this.#receivedAudio.push(samples);
+    this.#receivedSamples += samples.length;
+    this.#notify();
+  }
+
+  /** Real-time media: the bot stopped its outbound audio. */
+  audioStopped(): void {
+    this.#audioStops++;
+    this.#notify();
+  }
+
+  get receivedAudio(): Int16Array {
+    if (this.#receivedAudio.length > 1) this.#receivedAudio = [Pcm16.concat(this.#receivedAudio)];
+    return this.#receivedAudio[0] ?? new Int16Array(0);
+  }
+
+  get audioStops(): number {
+    return this.#audioStops;
+  }
+
   // --- driven by tests ---
+
+  speakAudio(samples: Int16Array, options: { readonly sampleRate?: number } = {}): Promise<void> {
+    const call = this.#requireCall();
+    if (!call) return Promise.reject(new Error(`${this.identity.rawId} is not in a call with the bot`));
+    call.speakAudio?.(this, samples, options.sampleRate ?? 16_000);
+    return Promise.resolve();
+  }
+
+  waitForAudio(samples: number, options?: { readonly timeoutMs?: number }): Promise<Int16Array> {
+    return this.#waitFor(
+      () => (this.#receivedSamples >= samples ? this.receivedAudio : undefined),
+      options?.timeoutMs,
+      () => `${samples} samples of audio (received ${this.#receivedSamples})`,
+    );
+  }
 
   answer(): Promise<void> {
     const ring = this.#rings.find((r) => !r.settled);

@@ -1,0 +1,249 @@
+import { type Observable, Subject } from 'rxjs';
+import type { CallHandle, TelephonyBackend } from '../backend/TelephonyBackend.js';
+import type { LiveCall } from '../call/LiveCall.js';
+import type { Clock } from '../clock/Clock.js';
+import { TelephonyError } from '../errors/TelephonyError.js';
+import type { TelephonyEvent } from '../events/TelephonyEvent.js';
+import type { Logger } from '../logging/Logger.js';
+import type { CallRouter } from './CallRouter.js';
+import type { AdoptedOperation, CallTakeover } from './CallTakeover.js';
+import type { StoredCall } from './StoredCall.js';
+
+/** What the coordinator needs from the client it extends. */
+export interface ScaleOutClient {
+  readonly backend: TelephonyBackend;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly operationTimeoutMs: number;
+  /** Applies events locally (de-duplication, per-call queues, calls). */
+  dispatch(events: readonly TelephonyEvent[]): void;
+  call(callId: string): LiveCall | undefined;
+  /** Creates and registers a live call (or returns the one registered). */
+  adopt(handle: CallHandle, direction: 'inbound' | 'outbound'): LiveCall;
+  /** Drops a call from the client without ending it (another instance drives it now). */
+  forget(call: LiveCall): void;
+}
+
+// An adopted operation gets at least this long to see its outcome, however long ago it started.
+const minAdoptedTimeoutMs = 5_000;
+
+/**
+ * The client's side of scale-out: routes webhook events through a `CallRouter`, claims and stores the calls the
+ * client drives, takes over calls whose owner went away and adopts their operations in flight. One per client
+ * with a router; a client without one never creates it.
+ */
+export class ScaleOutCoordinator {
+  readonly #router: CallRouter;
+  readonly #client: ScaleOutClient;
+  readonly #owned = new Set<string>();
+  readonly #takingOver = new Set<string>();
+  readonly #chains = new Map<string, Promise<void>>();
+  // When each operation in flight started, per call (the store keeps it so an adopter knows the time left).
+  readonly #startedAt = new Map<string, Map<string, number>>();
+  readonly #takeovers = new Subject<CallTakeover>();
+
+  constructor(router: CallRouter, client: ScaleOutClient) {
+    this.#router = router;
+    this.#client = client;
+    router.attach({
+      deliver: (events) => this.#deliver(events),
+      takeOver: (call, backlog) => this.#serial(call.callId, () => this.#takeOver(call, backlog)),
+      lost: (callId, owner) => this.#lost(callId, owner),
+      ownedCallIds: () => this.#owned,
+    });
+  }
+
+  /** The calls taken over from other instances. */
+  get takeovers$(): Observable<CallTakeover> {
+    return this.#takeovers.asObservable();
+  }
+
+  /** Routes a webhook's events: applied here, forwarded to the owner, parked, or taken over; in order per call. */
+  async route(events: readonly TelephonyEvent[]): Promise<void> {
+    for (const event of events) {
+      if (event.type === 'call.incoming' || event.callId === '') {
+        this.#client.dispatch([event]);
+        continue;
+      }
+      await this.#serial(event.callId, async () => {
+        const decision = await this.#router.route(event);
+        if (decision.kind === 'local') this.#client.dispatch([event]);
+        else if (decision.kind === 'takeover') {
+          await this.#takeOver(decision.call, decision.backlog);
+          this.#client.dispatch([event]);
+        }
+      });
+    }
+  }
+
+  /** The client created a call (placed, answered, joined, rehydrated): claim its lease and store it. */
+  adopted(call: LiveCall): void {
+    this.#owned.add(call.id);
+    if (this.#takingOver.has(call.id)) return;
+    void this.#serial(call.id, async () => {
+      const backlog = await this.#router.claim(this.#record(call));
+      if (backlog.length > 0) this.#client.dispatch(backlog);
+    }).catch((error: unknown) =>
+      this.#client.logger.error('claiming a call in the shared store failed', {
+        callId: call.id,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
+  }
+
+  /** The call's state, roster or operations changed. */
+  changed(call: LiveCall): void {
+    if (call.isEnded || !this.#owned.has(call.id)) return;
+    this.#router.save(this.#record(call));
+  }
+
+  /** The call ended here. */
+  released(call: LiveCall): void {
+    this.#startedAt.delete(call.id);
+    if (!this.#owned.delete(call.id)) return;
+    this.#router.release(this.#record(call));
+  }
+
+  /** Stops routing: hands the leases off and completes `takeovers$`. */
+  async close(): Promise<void> {
+    this.#takeovers.complete();
+    await this.#router.close();
+  }
+
+  #serial(callId: string, task: () => Promise<void>): Promise<void> {
+    const previous = this.#chains.get(callId) ?? Promise.resolve();
+    const next = previous.then(task);
+    const settled = next.catch(() => undefined);
+    this.#chains.set(callId, settled);
+    void settled.then(() => {
+      if (this.#chains.get(callId) === settled) this.#chains.delete(callId);
+    });
+    return next;
+  }
+
+  async #deliver(events: readonly TelephonyEvent[]): Promise<void> {
+    const done: Promise<void>[] = [];
+    for (const event of events) {
+      done.push(this.#serial(event.callId, async () => this.#client.dispatch([event])));
+    }
+    await Promise.all(done);
+  }
+
+  #record(call: LiveCall): StoredCall {
+    const now = this.#client.clock.now();
+    const known = this.#startedAt.get(call.id);
+    const started = new Map<string, number>();
+    for (const { operationId } of call.pendingOperations) {
+      started.set(operationId, known?.get(operationId) ?? now);
+    }
+    if (started.size > 0) this.#startedAt.set(call.id, started);
+    else this.#startedAt.delete(call.id);
+    const snapshot = call.snapshot();
+    return {
+      callId: call.id,
+      backend: call.backend,
+      direction: call.direction,
+      state: snapshot.state,
+      participants: snapshot.participants,
+      ...(snapshot.serverCallId === undefined ? {} : { serverCallId: snapshot.serverCallId }),
+      ...(snapshot.correlationId === undefined ? {} : { correlationId: snapshot.correlationId }),
+      owner: this.#router.instanceId,
+      operations: call.pendingOperations.map(({ operationId, operation }) => ({
+        operationId,
+        operation,
+        startedAt: started.get(operationId) ?? now,
+      })),
+      updatedAt: now,
+    };
+  }
+
+  async #takeOver(stored: StoredCall, backlog: readonly TelephonyEvent[]): Promise<void> {
+    const client = this.#client;
+    if (client.call(stored.callId) !== undefined) {
+      this.#owned.add(stored.callId);
+      if (backlog.length > 0) client.dispatch(backlog);
+      return;
+    }
+    this.#takingOver.add(stored.callId);
+    let call: LiveCall;
+    try {
+      call = client.adopt(
+        {
+          callId: stored.callId,
+          state: stored.state,
+          ...(stored.serverCallId === undefined ? {} : { serverCallId: stored.serverCallId }),
+          ...(stored.correlationId === undefined ? {} : { correlationId: stored.correlationId }),
+        },
+        stored.direction,
+      );
+    } finally {
+      this.#takingOver.delete(stored.callId);
+    }
+    const now = client.clock.now();
+    const base = { backend: call.backend, callId: call.id, at: new Date(now).toISOString() } as const;
+    call.receive({
+      ...base,
+      raw: stored,
+      type: 'participants.updated',
+      delta: false,
+      participants: stored.participants,
+    });
+    this.#startedAt.set(call.id, new Map(stored.operations.map((op) => [op.operationId, op.startedAt])));
+    const operations: AdoptedOperation[] = stored.operations.map(({ operationId, operation, startedAt }) => {
+      const remaining = client.operationTimeoutMs - (now - startedAt);
+      const result = call.adoptOperation(operationId, operation, Math.max(remaining, minAdoptedTimeoutMs));
+      // The bot may ignore an adopted operation; its failure must not become an unhandled rejection.
+      result.catch(() => undefined);
+      return { operationId, kind: operation.kind, operation, result };
+    });
+    try {
+      const snapshot = await client.backend.getCall(call.id);
+      const at = new Date(client.clock.now()).toISOString();
+      call.receive({
+        ...base,
+        at,
+        raw: snapshot,
+        type: 'participants.updated',
+        delta: false,
+        participants: snapshot.participants,
+      });
+      call.receive({ ...base, at, raw: snapshot, type: 'call.state', state: snapshot.state });
+      if (snapshot.state === 'disconnected') call.endLocally();
+    } catch (error) {
+      if (TelephonyError.hasReason(error, 'callNotFound')) call.endLocally();
+      else
+        client.logger.warn(
+          'reading a taken-over call from the backend failed; going on with the stored state',
+          {
+            callId: call.id,
+            error: error instanceof Error ? error.message : String(error),
+          },
+        );
+    }
+    client.logger.info('call taken over', {
+      callId: call.id,
+      previousOwner: stored.owner,
+      operations: operations.length,
+    });
+    this.#takeovers.next({ call, previousOwner: stored.owner, operations });
+    if (!call.isEnded) this.changed(call);
+    if (backlog.length > 0) client.dispatch(backlog);
+  }
+
+  #lost(callId: string, owner: string | undefined): void {
+    this.#owned.delete(callId);
+    this.#startedAt.delete(callId);
+    const call = this.#client.call(callId);
+    if (call === undefined) return;
+    const now = owner === undefined ? 'another instance' : `instance ${owner}`;
+    call.failPendingOperations(
+      (operationId, operation) =>
+        new TelephonyError(
+          'transient',
+          `${operation.kind} was handed over: instance ${this.#router.instanceId} lost call ${callId} to ${now}`,
+          { backend: call.backend, operation: operation.kind, callId, operationId },
+        ),
+    );
+    this.#client.forget(call);
+  }
+}

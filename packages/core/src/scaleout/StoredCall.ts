@@ -1,0 +1,31 @@
+import type { CallState } from '../call/CallState.js';
+import type { BackendName } from '../events/TelephonyEvent.js';
+import type { CallOperation } from '../operations/CallOperation.js';
+import type { Participant } from '../participants/Participant.js';
+
+/** An operation that was in flight when a call was written to the store. */
+export interface StoredOperation {
+  readonly operationId: string;
+  readonly operation: CallOperation;
+  /** When the owner started it (epoch milliseconds). */
+  readonly startedAt: number;
+}
+
+/**
+ * What a call store keeps of one call: enough for another instance to take the call over (its backend, ids,
+ * state, roster, the operations in flight and the instance that owns it). Plain JSON.
+ */
+export interface StoredCall {
+  readonly callId: string;
+  readonly backend: BackendName;
+  readonly direction: 'inbound' | 'outbound';
+  readonly state: CallState;
+  readonly participants: readonly Participant[];
+  readonly serverCallId?: string;
+  readonly correlationId?: string;
+  /** The instance that wrote it (the owner at that time). */
+  readonly owner: string;
+  readonly operations: readonly StoredOperation[];
+  /** When it was written (epoch milliseconds). */
+  readonly updatedAt: number;
+}
