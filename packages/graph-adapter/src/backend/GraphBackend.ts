@@ -31,6 +31,7 @@ import { DtmfRecognitions } from '../state/DtmfRecognitions.js';
 import { type GraphCallRecord, GraphCallRegistry } from '../state/GraphCallRegistry.js';
 import { KeepAliveScheduler } from '../state/KeepAliveScheduler.js';
 import { participantFromGraph } from '../state/participantFromGraph.js';
+import { ToneSequencer } from '../state/ToneSequencer.js';
 import {
   defaultNotificationIssuers,
   defaultOpenIdConfigurationUrl,
@@ -118,7 +119,7 @@ export class GraphBackend implements TelephonyBackend {
   readonly #recognitions: DtmfRecognitions;
   readonly #ended = new Set<string>();
   /** Tone sequence ids seen per call: a repeated delivery must not feed a recognition twice. */
-  readonly #toneSequences = new Map<string, Set<number>>();
+  readonly #tones: ToneSequencer;
   #sink: BackendSink | undefined;
   /** Events produced while a webhook is processed go out with its events, in order. */
   #batch: TelephonyEvent[] | undefined;
@@ -145,6 +146,12 @@ export class GraphBackend implements TelephonyBackend {
       this.#logger,
     );
     this.#recognitions = new DtmfRecognitions(this.#clock, (event) => this.#emit([event]));
+    this.#tones = new ToneSequencer(this.#clock, (callId, tones) => {
+      const record = this.#calls.ensure(callId);
+      const out: TelephonyEvent[] = [];
+      for (const tone of tones) this.#deliverTone(record, tone, out);
+      if (out.length > 0) this.#emit(out);
+    });
   }
 
   attach(sink: BackendSink): void {
@@ -488,6 +495,7 @@ export class GraphBackend implements TelephonyBackend {
     this.#keepAlive.stopAll();
     this.#recognitions.cancelAll();
     this.#calls.clear();
+    this.#tones.clear();
     await this.#tlsFetch.close();
   }
 
@@ -531,19 +539,8 @@ export class GraphBackend implements TelephonyBackend {
         return;
       }
       case 'dtmf.received': {
-        if (event.sequenceId !== undefined) {
-          let seen = this.#toneSequences.get(event.callId);
-          if (seen === undefined) {
-            seen = new Set();
-            this.#toneSequences.set(event.callId, seen);
-          }
-          if (seen.has(event.sequenceId)) return;
-          seen.add(event.sequenceId);
-          if (seen.size > 256) seen.delete(seen.values().next().value as number);
-        }
-        const listening = this.#recognitions.activeOn(event.callId);
-        if (!record.dtmfStopped || listening) out.push(event);
-        this.#recognitions.tone(event.callId, event.tone);
+        // Tones are put back in sequence order; a repeated delivery yields nothing.
+        for (const tone of this.#tones.accept(event)) this.#deliverTone(record, tone, out);
         return;
       }
       case 'play.completed':
@@ -565,6 +562,17 @@ export class GraphBackend implements TelephonyBackend {
   }
 
   /** A hold music operation finished: a failure undoes the roster mark and fails the hold. */
+  /** Delivers one tone, in sequence order: to the bot's events where it listens, and to running recognitions. */
+  #deliverTone(
+    record: GraphCallRecord,
+    event: TelephonyEventOf<'dtmf.received'>,
+    out: TelephonyEvent[],
+  ): void {
+    const listening = this.#recognitions.activeOn(event.callId);
+    if (!record.dtmfStopped || listening) out.push(event);
+    this.#recognitions.tone(event.callId, event.tone);
+  }
+
   #holdOutcome(record: GraphCallRecord, event: TelephonyEventOf<'unknown'>, out: TelephonyEvent[]): void {
     const operationId = event.operationId;
     const pending = operationId === undefined ? undefined : record.holdOperations.get(operationId);
@@ -849,7 +857,7 @@ export class GraphBackend implements TelephonyBackend {
   }
 
   #stopCall(callId: string): void {
-    this.#toneSequences.delete(callId);
+    this.#tones.forget(callId);
     this.#keepAlive.stop(callId);
     this.#recognitions.cancelCall(callId, false);
     this.#calls.delete(callId);

@@ -1,0 +1,50 @@
+import type { DtmfTone, TelephonyEventOf } from '@switchboard/core';
+import { VirtualClock } from '@switchboard/testing';
+import { describe, expect, it } from 'vitest';
+import { ToneSequencer } from '../src/state/ToneSequencer.js';
+
+function tone(sequenceId: number, value: DtmfTone, callId = 'call-1'): TelephonyEventOf<'dtmf.received'> {
+  return { type: 'dtmf.received', backend: 'graph', callId, at: '', raw: null, tone: value, sequenceId };
+}
+
+function setUp() {
+  const clock = new VirtualClock();
+  const released: string[] = [];
+  const sequencer = new ToneSequencer(
+    clock,
+    (_callId, tones) => released.push(...tones.map((t) => t.tone)),
+    250,
+  );
+  const accept = (...events: TelephonyEventOf<'dtmf.received'>[]) =>
+    events.flatMap((event) => sequencer.accept(event).map((t) => t.tone)).join('');
+  return { clock, released, sequencer, accept };
+}
+
+describe('ToneSequencer', () => {
+  it('puts tones that arrive out of order back in sequence order', () => {
+    const { accept } = setUp();
+    expect(accept(tone(1, '4'), tone(3, '1'), tone(2, '2'), tone(5, '#'), tone(4, '1'))).toBe('4211#');
+  });
+
+  it('drops a repeated delivery of a tone', () => {
+    const { accept } = setUp();
+    expect(accept(tone(1, '4'), tone(1, '4'), tone(2, '2'), tone(3, '9'), tone(3, '9'))).toBe('429');
+  });
+
+  it('releases held tones in order once a gap is given up on, and delivers a straggler after it', async () => {
+    const { accept, clock, released } = setUp();
+    expect(accept(tone(1, '1'), tone(3, '3'), tone(4, '4'))).toBe('1');
+    await clock.advance(249);
+    expect(released).toEqual([]);
+    await clock.advance(1);
+    expect(released).toEqual(['3', '4']);
+    expect(accept(tone(2, '2'), tone(5, '5'))).toBe('25');
+  });
+
+  it('keeps calls apart and passes tones without a sequence id straight through', () => {
+    const { accept, sequencer } = setUp();
+    expect(accept(tone(7, '7', 'a'), tone(1, '1', 'b'), tone(8, '8', 'a'))).toBe('718');
+    const unnumbered = { ...tone(0, '5'), sequenceId: undefined };
+    expect(sequencer.accept(unnumbered)).toEqual([unnumbered]);
+  });
+});
