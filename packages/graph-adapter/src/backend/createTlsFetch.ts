@@ -1,4 +1,4 @@
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent, fetch as undiciFetch } from 'undici';
 
 /** TLS settings for reaching Graph, the token authority and the notification key server. */
@@ -19,7 +19,13 @@ export interface TlsFetch {
  * `NODE_EXTRA_CA_CERTS`.
  */
 export function createTlsFetch(tls: GraphTlsOptions = {}): TlsFetch {
-  const agent = new Agent(tls.ca === undefined ? {} : { connect: { ca: [...rootCertificates, tls.ca] } });
+  // One secure context for every connection: given `ca`, each TLS connection would parse all the root
+  // certificates again (about 20 ms of blocked event loop per new connection).
+  const agent = new Agent(
+    tls.ca === undefined
+      ? {}
+      : { connect: { secureContext: createSecureContext({ ca: [...rootCertificates, tls.ca] }) } },
+  );
   const bound: typeof undiciFetch = (input, init) => undiciFetch(input, { ...init, dispatcher: agent });
   return {
     fetch: bound,
