@@ -52,6 +52,24 @@ export interface LiveCallHost {
 
 const noOptions: OperationOptions = {};
 
+// Event ids a call remembers to recognize repeated deliveries (a repeat arrives soon after the original).
+const rememberedEventsPerCall = 32;
+
+/** A 53-bit hash of an event's type and id (two FNV-1a lanes); a false match is about one in 10^14. */
+function eventHash(type: string, eventId: string): number {
+  let low = 0x811c9dc5;
+  let high = 0x050c5d1f;
+  for (const text of [type, eventId]) {
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      low = Math.imul(low ^ code, 0x01000193);
+      high = Math.imul(high ^ code, 0x01000197);
+    }
+    low = Math.imul(low ^ 0x1f, 0x01000193);
+  }
+  return (high >>> 11) * 0x100000000 + (low >>> 0);
+}
+
 function withOperationId<T>(promise: Promise<T>, operationId: string): OperationPromise<T> {
   return Object.assign(promise, { operationId });
 }
@@ -115,6 +133,8 @@ export class LiveCall implements Call {
   #isEnded = false;
   #leaving: OperationPromise<void> | undefined;
   readonly #visited = new Set<CallState>();
+  #seenEvents: number[] | undefined;
+  #seenNext = 0;
 
   constructor(
     host: LiveCallHost,
@@ -249,6 +269,28 @@ export class LiveCall implements Call {
       ...(this.serverCallId === undefined ? {} : { serverCallId: this.serverCallId }),
       ...(this.correlationId === undefined ? {} : { correlationId: this.correlationId }),
     };
+  }
+
+  /**
+   * Whether this call already received `event` (same type and `eventId`); remembers it when not. The call keeps
+   * 53-bit hashes of its most recent ids in a small ring, freed with the call: a few dozen bytes, not the ids.
+   */
+  isRepeat(event: TelephonyEvent): boolean {
+    const eventId = event.eventId;
+    if (eventId === undefined || eventId === '') return false;
+    const hash = eventHash(event.type, eventId);
+    const seen = this.#seenEvents;
+    if (seen === undefined) {
+      this.#seenEvents = [hash];
+      return false;
+    }
+    if (seen.includes(hash)) return true;
+    if (seen.length < rememberedEventsPerCall) seen.push(hash);
+    else {
+      seen[this.#seenNext] = hash;
+      this.#seenNext = (this.#seenNext + 1) % rememberedEventsPerCall;
+    }
+    return false;
   }
 
   /**

@@ -80,6 +80,7 @@ export class DefaultTelephonyClient implements TelephonyClient {
   readonly #clock: Clock;
   readonly #webhookPaths: readonly string[] | undefined;
   readonly #deduplicator: EventDeduplicator;
+  #repeats = 0;
   readonly #queues: CallEventQueues;
   readonly #scaleOut: ScaleOutCoordinator | undefined;
 
@@ -171,11 +172,7 @@ export class DefaultTelephonyClient implements TelephonyClient {
    * call) is dropped. Backends call this through their sink.
    */
   dispatch(events: readonly TelephonyEvent[]): void {
-    const fresh = events.filter((event) => !this.#deduplicator.isRepeat(event));
-    if (fresh.length < events.length) {
-      this.#logger.debug('repeated deliveries dropped', { count: events.length - fresh.length });
-    }
-    if (fresh.length > 0) this.#queues.enqueue(fresh);
+    if (events.length > 0) this.#queues.enqueue(events);
   }
 
   /** Resolves once every event dispatched so far has been applied to its call. */
@@ -185,7 +182,7 @@ export class DefaultTelephonyClient implements TelephonyClient {
 
   /** How many repeated deliveries were dropped so far. */
   get repeatedDeliveries(): number {
-    return this.#deduplicator.repeats;
+    return this.#repeats;
   }
 
   async placeCall(options: PlaceCallOptions): Promise<Call> {
@@ -364,8 +361,15 @@ export class DefaultTelephonyClient implements TelephonyClient {
   }
 
   #route(event: TelephonyEvent): void {
-    this.#events.next(event);
     const call = this.#calls.get(event.callId);
+    // Repeated deliveries are applied once: a live call remembers its own recent event ids (freed with it), so
+    // the cost does not grow with the number of calls; events outside a live call share one bounded ring.
+    if (call ? call.isRepeat(event) : this.#deduplicator.isRepeat(event)) {
+      this.#repeats += 1;
+      this.#logger.debug('repeated delivery dropped', { type: event.type, callId: event.callId });
+      return;
+    }
+    this.#events.next(event);
     if (call) {
       call.receive(event);
       return;

@@ -2,31 +2,31 @@ import type { TelephonyEvent } from './TelephonyEvent.js';
 
 /** Bounds of an `EventDeduplicator`. */
 export interface EventDeduplicatorOptions {
-  /** Calls whose event ids are remembered; the least recently active call is forgotten first (default 10 000). */
-  readonly maxCalls?: number;
-  /** Event ids remembered per call; the oldest is forgotten first (default 256). */
-  readonly maxEventsPerCall?: number;
+  /**
+   * How many event ids are remembered; the oldest is forgotten first (default 10 000). The client uses it for
+   * events outside a live call (incoming calls, events held for a call not yet known); a live call keeps its own.
+   */
+  readonly maxEvents?: number;
 }
 
 /**
- * Recognizes repeated deliveries of the same event, per call, by `eventId` (and type, since one notification may
- * give several events that share its id). Memory is bounded: at most `maxCalls × maxEventsPerCall` ids. Events
- * without an `eventId` are never taken for repeats.
+ * Recognizes repeated deliveries of the same event by call, type and `eventId` (type too, since one notification
+ * may give several events that share its id). The ids live in one ring in arrival order, so the cost of an event
+ * does not depend on how many calls are live, and memory is bounded by `maxEvents`. Events without an `eventId`
+ * are never taken for repeats.
  *
  * @example
  * const seen = new EventDeduplicator();
  * for (const event of events) if (!seen.isRepeat(event)) apply(event);
  */
 export class EventDeduplicator {
-  readonly #maxCalls: number;
-  readonly #maxEventsPerCall: number;
-  // Insertion order is recency order: a call is moved to the end when it gets an event.
-  readonly #calls = new Map<string, Set<string>>();
+  readonly #maxEvents: number;
+  // A Set iterates in insertion order: the first key is the oldest.
+  readonly #seen = new Set<string>();
   #repeats = 0;
 
   constructor(options: EventDeduplicatorOptions = {}) {
-    this.#maxCalls = Math.max(1, options.maxCalls ?? 10_000);
-    this.#maxEventsPerCall = Math.max(1, options.maxEventsPerCall ?? 256);
+    this.#maxEvents = Math.max(1, options.maxEvents ?? 10_000);
   }
 
   /** How many repeats were recognized so far. */
@@ -34,36 +34,25 @@ export class EventDeduplicator {
     return this.#repeats;
   }
 
-  /** How many calls have ids remembered. */
+  /** How many event ids are remembered. */
   get size(): number {
-    return this.#calls.size;
+    return this.#seen.size;
   }
 
   /** Whether `event` was seen before; remembers it when it was not. */
   isRepeat(event: TelephonyEvent): boolean {
     const eventId = event.eventId;
     if (eventId === undefined || eventId === '') return false;
-    const key = `${event.type}\u0000${eventId}`;
-    let seen = this.#calls.get(event.callId);
-    if (seen === undefined) {
-      seen = new Set();
-      if (this.#calls.size >= this.#maxCalls) {
-        const oldest = this.#calls.keys().next();
-        if (!oldest.done) this.#calls.delete(oldest.value);
-      }
-    } else {
-      if (seen.has(key)) {
-        this.#repeats++;
-        return true;
-      }
-      this.#calls.delete(event.callId);
+    const key = `${event.callId}\u0000${event.type}\u0000${eventId}`;
+    if (this.#seen.has(key)) {
+      this.#repeats++;
+      return true;
     }
-    this.#calls.set(event.callId, seen);
-    if (seen.size >= this.#maxEventsPerCall) {
-      const oldest = seen.values().next();
-      if (!oldest.done) seen.delete(oldest.value);
+    if (this.#seen.size >= this.#maxEvents) {
+      const oldest = this.#seen.values().next();
+      if (!oldest.done) this.#seen.delete(oldest.value);
     }
-    seen.add(key);
+    this.#seen.add(key);
     return false;
   }
 }
