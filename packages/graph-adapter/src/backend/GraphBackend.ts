@@ -370,6 +370,7 @@ export class GraphBackend implements TelephonyBackend {
         );
         const acknowledged = ack(answer);
         if (asCommsOperation(answer)?.status?.toLowerCase() !== 'completed') {
+          record.holdOperations ??= new Map();
           record.holdOperations.set(operationId, { participantId, onHold });
         }
         this.#markHold(request, record, participantId, onHold);
@@ -575,16 +576,17 @@ export class GraphBackend implements TelephonyBackend {
 
   #holdOutcome(record: GraphCallRecord, event: TelephonyEventOf<'unknown'>, out: TelephonyEvent[]): void {
     const operationId = event.operationId;
-    const pending = operationId === undefined ? undefined : record.holdOperations.get(operationId);
+    const pending = operationId === undefined ? undefined : record.holdOperations?.get(operationId);
     if (operationId === undefined || pending === undefined) return;
     const status = event.sourceType.split('.').pop();
     if (status !== 'completed' && status !== 'failed') return;
-    record.holdOperations.delete(operationId);
+    record.holdOperations?.delete(operationId);
     if (status === 'completed') return;
     const raw = asRecord(event.raw);
     const reason = parseResultInfo(asRecord(raw.resourceData).resultInfo);
     out.push(this.#synthetic(event.callId, 'hold.failed', reason ? { reason } : {}, event.raw, operationId));
     const entry = record.roster.get(pending.participantId);
+    record.onHold ??= new Set();
     if (pending.onHold) record.onHold.delete(pending.participantId);
     else record.onHold.add(pending.participantId);
     if (entry !== undefined) {
@@ -608,6 +610,7 @@ export class GraphBackend implements TelephonyBackend {
     participantId: string,
     onHold: boolean,
   ): void {
+    record.onHold ??= new Set();
     if (onHold) record.onHold.add(participantId);
     else record.onHold.delete(participantId);
     const entry =

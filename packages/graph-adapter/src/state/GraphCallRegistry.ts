@@ -10,7 +10,7 @@ export interface GraphCallRecord {
   /** The roster as the core holds it, keyed by Graph participant id (or raw id when there is none). */
   readonly roster: Map<string, Participant>;
   /** The latest delta sequence number applied per participant, kept after removal to ignore stale entries. */
-  readonly entrySequence: Map<string, number>;
+  entrySequence: Map<string, number> | undefined;
   /** The sequence number of the latest full roster applied. */
   lastFullSequence: number | undefined;
   /** Bumped on every roster notification applied; `fullRosterVersion` on full ones only. */
@@ -23,9 +23,9 @@ export interface GraphCallRecord {
   /** The bot stopped continuous DTMF: tones are no longer reported (unless a recognition listens). */
   dtmfStopped: boolean;
   /** Participants the bot put on hold (hold music), by participant id: Graph's roster does not say so. */
-  readonly onHold: Set<string>;
+  onHold: Set<string> | undefined;
   /** Hold and unhold requests waiting for their operation's outcome, by operation id. */
-  readonly holdOperations: Map<string, { readonly participantId: string; readonly onHold: boolean }>;
+  holdOperations: Map<string, { readonly participantId: string; readonly onHold: boolean }> | undefined;
 }
 
 /** What applying a state did. */
@@ -45,14 +45,11 @@ function withHold(
   record: GraphCallRecord,
   event: TelephonyEventOf<'participants.updated'>,
 ): TelephonyEventOf<'participants.updated'> {
-  if (record.onHold.size === 0) return event;
+  const onHold = record.onHold;
+  if (onHold === undefined || onHold.size === 0) return event;
   let marked = false;
   const participants = event.participants.map((participant) => {
-    if (
-      participant.isOnHold !== undefined ||
-      participant.id === undefined ||
-      !record.onHold.has(participant.id)
-    ) {
+    if (participant.isOnHold !== undefined || participant.id === undefined || !onHold.has(participant.id)) {
       return participant;
     }
     marked = true;
@@ -93,15 +90,15 @@ export class GraphCallRegistry {
       state: 'unknown',
       established: false,
       roster: new Map(),
-      entrySequence: new Map(),
+      entrySequence: undefined,
       lastFullSequence: undefined,
       rosterVersion: 0,
       fullRosterVersion: 0,
       pendingTransfer: undefined,
       toneSubscribed: false,
       dtmfStopped: false,
-      onHold: new Set(),
-      holdOperations: new Map(),
+      onHold: undefined,
+      holdOperations: undefined,
     };
   }
 
@@ -155,9 +152,12 @@ export class GraphCallRegistry {
     for (const participant of event.participants) {
       const key = rosterKey(participant);
       const sequence = participant.sequenceNumber ?? event.sequenceNumber;
-      const applied = record.entrySequence.get(key);
+      const applied = record.entrySequence?.get(key);
       if (sequence !== undefined && applied !== undefined && sequence < applied) continue;
-      if (sequence !== undefined) record.entrySequence.set(key, sequence);
+      if (sequence !== undefined) {
+        record.entrySequence ??= new Map();
+        record.entrySequence.set(key, sequence);
+      }
       if (participant.removed === true) record.roster.delete(key);
       else record.roster.set(key, participant);
       fresh.push(participant);
@@ -179,7 +179,9 @@ export class GraphCallRegistry {
   ): readonly Participant[] | undefined {
     if (record.fullRosterVersion !== fullVersionAtStart) return undefined;
     const participants = read.map((participant) =>
-      participant.id !== undefined && record.onHold.has(participant.id) && participant.isOnHold === undefined
+      participant.id !== undefined &&
+      record.onHold?.has(participant.id) === true &&
+      participant.isOnHold === undefined
         ? { ...participant, isOnHold: true }
         : participant,
     );
@@ -189,7 +191,7 @@ export class GraphCallRegistry {
     } else {
       for (const participant of participants) {
         const key = rosterKey(participant);
-        if (!record.entrySequence.has(key) && !record.roster.has(key)) record.roster.set(key, participant);
+        if (!record.entrySequence?.has(key) && !record.roster.has(key)) record.roster.set(key, participant);
       }
     }
     record.rosterVersion++;
