@@ -6,6 +6,7 @@ import { forwardingSuite } from './forwarding.js';
 import { ingestionSuite } from './ingestion.js';
 import { memorySuite } from './memory.js';
 import { normalizationSuite } from './normalization.js';
+import { roundTripSuite } from './roundTrip.js';
 import { streamingSuite } from './streaming.js';
 
 /** Every suite `pnpm bench` knows, in run order. */
@@ -14,6 +15,7 @@ export const suites: readonly BenchSuite[] = [
   ingestionSuite,
   dispatchSuite,
   memorySuite,
+  roundTripSuite,
   streamingSuite,
   forwardingSuite,
 ];
