@@ -33,6 +33,20 @@ function busyWait(ms: number): void {
 }
 
 describe('repeated deliveries', () => {
+  it('recognizes a repeat that arrives after its call ended', async () => {
+    const backend = new ScriptedBackend();
+    const client = createTelephonyClient(backend);
+    const call = await client.placeCall({ to: phone('+14255550100') });
+    const all: TelephonyEvent[] = [];
+    client.events$.subscribe((e) => all.push(e));
+    const ended = event('call.state', call.id, { state: 'disconnected', eventId: 'end-1' });
+    backend.emit(ended);
+    expect(client.calls.size).toBe(0);
+    backend.emit(ended);
+    expect(all).toHaveLength(1);
+    expect((client as unknown as { repeatedDeliveries: number }).repeatedDeliveries).toBe(1);
+  });
+
   it('remembers a bounded number of recent ids per live call, and the same id on another call is another event', async () => {
     const backend = new ScriptedBackend();
     const client = createTelephonyClient(backend);

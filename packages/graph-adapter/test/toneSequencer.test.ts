@@ -26,6 +26,12 @@ describe('ToneSequencer', () => {
     expect(accept(tone(1, '4'), tone(3, '1'), tone(2, '2'), tone(5, '#'), tone(4, '1'))).toBe('4211#');
   });
 
+  it('holds the first tone of a call while tone 1 has not arrived', () => {
+    const { accept } = setUp();
+    expect(accept(tone(2, '2'))).toBe('');
+    expect(accept(tone(1, '4'))).toBe('42');
+  });
+
   it('drops a repeated delivery of a tone', () => {
     const { accept } = setUp();
     expect(accept(tone(1, '4'), tone(1, '4'), tone(2, '2'), tone(3, '9'), tone(3, '9'))).toBe('429');
@@ -43,7 +49,7 @@ describe('ToneSequencer', () => {
 
   it('keeps calls apart and passes tones without a sequence id straight through', () => {
     const { accept, sequencer } = setUp();
-    expect(accept(tone(7, '7', 'a'), tone(1, '1', 'b'), tone(8, '8', 'a'))).toBe('718');
+    expect(accept(tone(1, '7', 'a'), tone(1, '1', 'b'), tone(2, '8', 'a'))).toBe('718');
     const unnumbered = { ...tone(0, '5'), sequenceId: undefined };
     expect(sequencer.accept(unnumbered)).toEqual([unnumbered]);
   });

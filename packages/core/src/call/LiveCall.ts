@@ -3,6 +3,7 @@ import type { CallView, TelephonyBackend } from '../backend/TelephonyBackend.js'
 import type { Clock } from '../clock/Clock.js';
 import { TelephonyError } from '../errors/TelephonyError.js';
 import { toTelephonyError } from '../errors/toTelephonyError.js';
+import { eventHash } from '../events/eventHash.js';
 import type { ResultInfo } from '../events/ResultInfo.js';
 import type { RecognizeResult, TelephonyEvent } from '../events/TelephonyEvent.js';
 import type { Identity, PhoneIdentity } from '../identity/Identity.js';
@@ -54,21 +55,6 @@ const noOptions: OperationOptions = {};
 
 // Event ids a call remembers to recognize repeated deliveries (a repeat arrives soon after the original).
 const rememberedEventsPerCall = 32;
-
-/** A 53-bit hash of an event's type and id (two FNV-1a lanes); a false match is about one in 10^14. */
-function eventHash(type: string, eventId: string): number {
-  let low = 0x811c9dc5;
-  let high = 0x050c5d1f;
-  for (const text of [type, eventId]) {
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      low = Math.imul(low ^ code, 0x01000193);
-      high = Math.imul(high ^ code, 0x01000197);
-    }
-    low = Math.imul(low ^ 0x1f, 0x01000193);
-  }
-  return (high >>> 11) * 0x100000000 + (low >>> 0);
-}
 
 function withOperationId<T>(promise: Promise<T>, operationId: string): OperationPromise<T> {
   return Object.assign(promise, { operationId });
@@ -291,6 +277,11 @@ export class LiveCall implements Call {
       this.#seenNext = (this.#seenNext + 1) % rememberedEventsPerCall;
     }
     return false;
+  }
+
+  /** The hashes of the event ids this call remembers (handed to the client's memory when the call ends). */
+  rememberedEventHashes(): readonly number[] {
+    return this.#seenEvents ?? [];
   }
 
   /**

@@ -356,6 +356,8 @@ export class DefaultTelephonyClient implements TelephonyClient {
 
   #release(call: LiveCall): void {
     if (this.#calls.get(call.id) === call) this.#calls.delete(call.id);
+    // Late repeats of the call's events (a retried delivery after the call ended) are still recognized.
+    this.#deduplicator.remember(call.id, call.rememberedEventHashes());
     this.#backendPort.releaseCall(call.id);
     this.#scaleOut?.released(call);
   }

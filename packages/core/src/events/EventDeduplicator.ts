@@ -1,3 +1,4 @@
+import { callEventHash, eventHash } from './eventHash.js';
 import type { TelephonyEvent } from './TelephonyEvent.js';
 
 /** Bounds of an `EventDeduplicator`. */
@@ -21,8 +22,8 @@ export interface EventDeduplicatorOptions {
  */
 export class EventDeduplicator {
   readonly #maxEvents: number;
-  // A Set iterates in insertion order: the first key is the oldest.
-  readonly #seen = new Set<string>();
+  // 53-bit hashes of call id, type and event id; a Set iterates in insertion order: the first is the oldest.
+  readonly #seen = new Set<number>();
   #repeats = 0;
 
   constructor(options: EventDeduplicatorOptions = {}) {
@@ -43,16 +44,29 @@ export class EventDeduplicator {
   isRepeat(event: TelephonyEvent): boolean {
     const eventId = event.eventId;
     if (eventId === undefined || eventId === '') return false;
-    const key = `${event.callId}\u0000${event.type}\u0000${eventId}`;
+    const key = callEventHash(event.callId, eventHash(event.type, eventId));
     if (this.#seen.has(key)) {
       this.#repeats++;
       return true;
     }
+    this.#add(key);
+    return false;
+  }
+
+  /**
+   * Takes over what an ended call remembered (`eventHash` values of its events), so a late repeat of one of its
+   * events is still recognized after the call is gone.
+   */
+  remember(callId: string, hashes: readonly number[]): void {
+    for (const hash of hashes) this.#add(callEventHash(callId, hash));
+  }
+
+  #add(key: number): void {
+    if (this.#seen.has(key)) return;
     if (this.#seen.size >= this.#maxEvents) {
       const oldest = this.#seen.values().next();
       if (!oldest.done) this.#seen.delete(oldest.value);
     }
     this.#seen.add(key);
-    return false;
   }
 }

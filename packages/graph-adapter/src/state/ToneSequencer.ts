@@ -3,8 +3,8 @@ import type { Clock, TelephonyEventOf, TimerHandle } from '@switchboard/core';
 type ToneEvent = TelephonyEventOf<'dtmf.received'>;
 
 interface CallTones {
-  /** The sequence id expected next; undefined until the first tone. */
-  next: number | undefined;
+  /** The sequence id expected next (Graph numbers a call's tones from 1). */
+  next: number;
   /** Tones that arrived ahead of a gap, by sequence id. */
   readonly held: Map<number, ToneEvent>;
   /** Sequence ids already delivered (bounded), so a repeated delivery is dropped. */
@@ -13,10 +13,12 @@ interface CallTones {
 }
 
 const rememberedTones = 256;
+const firstSequenceId = 1;
 
 /**
- * Puts a call's tones back in `sequenceId` order. Graph sends each tone as its own notification and they may
- * arrive out of order; a tone that arrives ahead of a gap is held until the gap fills, or for `gapWaitMs` at most,
+ * Puts a call's tones back in `sequenceId` order. Graph numbers a call's tones from 1 and sends each as its own
+ * notification, and they may arrive out of order; a tone that arrives ahead of a gap (including before tone 1)
+ * is held until the gap fills, or for `gapWaitMs` at most,
  * after which the held tones are released in order. Repeated deliveries are dropped; tones without a sequence id
  * pass straight through.
  */
@@ -36,14 +38,14 @@ export class ToneSequencer {
     if (sequence === undefined) return [event];
     let call = this.#calls.get(event.callId);
     if (call === undefined) {
-      call = { next: undefined, held: new Map(), delivered: new Set(), timer: undefined };
+      call = { next: firstSequenceId, held: new Map(), delivered: new Set(), timer: undefined };
       this.#calls.set(event.callId, call);
     }
     if (call.delivered.has(sequence) || call.held.has(sequence)) return [];
-    if (call.next === undefined || sequence <= call.next) {
-      // In order, the first tone, or a straggler whose gap was already given up on: deliver now.
+    if (sequence <= call.next) {
+      // In order, or a straggler whose gap was already given up on: deliver now.
       const ready = [this.#deliver(call, event)];
-      if (call.next === undefined || sequence === call.next) call.next = sequence + 1;
+      if (sequence === call.next) call.next = sequence + 1;
       this.#drain(call, ready);
       return ready;
     }
@@ -76,7 +78,7 @@ export class ToneSequencer {
   }
 
   #drain(call: CallTones, ready: ToneEvent[]): void {
-    while (call.next !== undefined) {
+    for (;;) {
       const event = call.held.get(call.next);
       if (event === undefined) break;
       call.held.delete(call.next);
