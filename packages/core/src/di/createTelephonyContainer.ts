@@ -1,5 +1,3 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Container } from 'inversify';
 import { createTelephonyClient } from '../client/createTelephonyClient.js';
 import { type Clock, systemClock } from '../clock/Clock.js';
@@ -9,6 +7,7 @@ import { type Logger, silentLogger } from '../logging/Logger.js';
 import { loadStoreModule } from '../scaleout/loadStoreModule.js';
 import type { StoreModule } from '../scaleout/StoreModule.js';
 import type { BackendModule } from './BackendModule.js';
+import { importPackage } from './importPackage.js';
 import { validateTelephonyConfig } from './loadTelephonyConfig.js';
 import type { TelephonyConfig } from './TelephonyConfig.js';
 import { TelephonyTokens } from './tokens.js';
@@ -41,33 +40,12 @@ function isBackendModule(value: unknown): value is BackendModule {
   );
 }
 
-async function importFrom(specifier: string, base: string | URL): Promise<unknown> {
-  const require = createRequire(base);
-  return import(pathToFileURL(require.resolve(specifier)).href);
-}
-
 async function loadBackendModule(
   name: BackendName,
   resolveFrom: string | URL | undefined,
 ): Promise<BackendModule> {
   const specifier = backendPackages[name];
-  const bases: (string | URL)[] = [];
-  if (resolveFrom !== undefined) bases.push(resolveFrom);
-  if (process.argv[1]) bases.push(pathToFileURL(process.argv[1]));
-  bases.push(pathToFileURL(`${process.cwd()}/`));
-  let loaded: unknown;
-  try {
-    loaded = await import(specifier);
-  } catch {
-    for (const base of bases) {
-      try {
-        loaded = await importFrom(specifier, base);
-        break;
-      } catch {
-        // try the next base
-      }
-    }
-  }
+  const loaded = await importPackage(specifier, resolveFrom);
   if (loaded === undefined) {
     throw new TelephonyError(
       'invalidConfig',

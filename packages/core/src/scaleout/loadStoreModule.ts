@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { importPackage } from '../di/importPackage.js';
 import { TelephonyError } from '../errors/TelephonyError.js';
 import type { StoreModule } from './StoreModule.js';
 
@@ -26,23 +25,7 @@ export async function loadStoreModule(
   resolveFrom: string | URL | undefined,
 ): Promise<StoreModule> {
   const specifier = storePackages[name];
-  const bases: (string | URL)[] = [];
-  if (resolveFrom !== undefined) bases.push(resolveFrom);
-  if (process.argv[1]) bases.push(pathToFileURL(process.argv[1]));
-  bases.push(pathToFileURL(`${process.cwd()}/`));
-  let loaded: unknown;
-  try {
-    loaded = await import(specifier);
-  } catch {
-    for (const base of bases) {
-      try {
-        loaded = await import(pathToFileURL(createRequire(base).resolve(specifier)).href);
-        break;
-      } catch {
-        // try the next base
-      }
-    }
-  }
+  const loaded = await importPackage(specifier, resolveFrom);
   const module = (loaded as { storeModule?: unknown } | undefined)?.storeModule;
   if (loaded === undefined) {
     throw new TelephonyError(
