@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createTelephonyClient, TelephonyError } from '@switchboard/core';
-import { type JsonMutation, mutateJson } from '@switchboard/testing';
+import { mutatedBodies } from '@switchboard/testing';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GraphBackend } from '../src/backend/GraphBackend.js';
@@ -11,37 +11,8 @@ const seeds: unknown[] = readdirSync(fixtures)
   .filter((name) => name.endsWith('.json') && !name.startsWith('meetingcallevent'))
   .map((name) => JSON.parse(readFileSync(new URL(name, fixtures), 'utf8')) as unknown);
 
-const mutation: fc.Arbitrary<JsonMutation> = fc.oneof(
-  fc.record({
-    kind: fc.constant('replace' as const),
-    at: fc.nat(),
-    value: fc.oneof(
-      fc.jsonValue({ maxDepth: 1 }),
-      fc.constantFrom('', 'x', -1, 1e308, null, [], {}, 'established'),
-    ),
-  }),
-  fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('wrap' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat() }),
-);
-
 // Mutated real payloads, mostly; sometimes text that is not JSON at all or is cut short.
-const body: fc.Arbitrary<string> = fc.oneof(
-  {
-    weight: 8,
-    arbitrary: fc
-      .tuple(fc.constantFrom(...seeds), fc.array(mutation, { maxLength: 4 }))
-      .map(([seed, ops]) => JSON.stringify(mutateJson(seed, ops)) ?? 'null'),
-  },
-  { weight: 1, arbitrary: fc.string({ maxLength: 64 }) },
-  {
-    weight: 1,
-    arbitrary: fc.tuple(fc.constantFrom(...seeds), fc.nat()).map(([seed, cut]) => {
-      const text = JSON.stringify(seed);
-      return text.slice(0, cut % text.length);
-    }),
-  },
-);
+const body = mutatedBodies(seeds, { plant: ['established'] });
 
 // Graph itself is unreachable (a closed port): requests the backend makes on its own fail fast and are logged.
 const backend = new GraphBackend({

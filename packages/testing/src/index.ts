@@ -57,3 +57,5 @@ export type { KeySet } from './attacks/SwitchableKeyServer.js';
 export { SwitchableKeyServer } from './attacks/SwitchableKeyServer.js';
 export type { JsonMutation } from './attacks/mutateJson.js';
 export { mutateJson } from './attacks/mutateJson.js';
+export type { MutatedBodiesOptions } from './attacks/mutatedBodies.js';
+export { mutatedBodies } from './attacks/mutatedBodies.js';
