@@ -14,16 +14,7 @@ export async function acsHarness(config: TelephonyConfig): Promise<DemoHarness> 
   const container = await createTelephonyContainer(
     {
       ...config,
-      acs: {
-        connectionString: emulator.connectionString,
-        allowInsecureConnection: true,
-        callbackUrl: server.url,
-        resourceId: emulator.resourceId,
-        keysUrl: emulator.keysUrl,
-        eventGridSecret,
-        callerId: '+18005550100',
-        ...config.acs,
-      },
+      acs: { ...emulator.botConfig(server.url, { eventGridSecret }), ...config.acs },
     },
     { resolveFrom: import.meta.url },
   );

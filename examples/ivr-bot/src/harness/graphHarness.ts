@@ -12,18 +12,7 @@ export async function graphHarness(config: TelephonyConfig): Promise<DemoHarness
   const container = await createTelephonyContainer(
     {
       ...config,
-      graph: {
-        tenantId: emulator.tenantId,
-        appId: emulator.appId,
-        appSecret: emulator.appSecret,
-        callbackUrl: server.url,
-        authority: emulator.authority,
-        graphBaseUrl: emulator.baseUrl,
-        openIdConfigurationUrl: emulator.openIdConfigurationUrl,
-        notificationIssuers: [emulator.notificationIssuer],
-        tls: { ca: emulator.caCertificatePem },
-        ...config.graph,
-      },
+      graph: { ...emulator.botConfig(server.url), ...config.graph },
     },
     { resolveFrom: import.meta.url },
   );

@@ -45,15 +45,7 @@ async function acsSession(options: DevSessionOptions, promptDurationMs: number):
     const container = await createTelephonyContainer(
       {
         backend: 'acs',
-        acs: {
-          connectionString: emulator.connectionString,
-          allowInsecureConnection: true,
-          callbackUrl: server.url,
-          resourceId: emulator.resourceId,
-          keysUrl: emulator.keysUrl,
-          eventGridSecret,
-          callerId: '+18005550100',
-        },
+        acs: emulator.botConfig(server.url, { eventGridSecret }),
       },
       { resolveFrom, ...(options.logger ? { logger: options.logger } : {}) },
     );
@@ -85,17 +77,7 @@ async function graphSession(options: DevSessionOptions, promptDurationMs: number
     const container = await createTelephonyContainer(
       {
         backend: 'graph',
-        graph: {
-          tenantId: emulator.tenantId,
-          appId: emulator.appId,
-          appSecret: emulator.appSecret,
-          callbackUrl: server.url,
-          authority: emulator.authority,
-          graphBaseUrl: emulator.baseUrl,
-          openIdConfigurationUrl: emulator.openIdConfigurationUrl,
-          notificationIssuers: [emulator.notificationIssuer],
-          tls: { ca: emulator.caCertificatePem },
-        },
+        graph: emulator.botConfig(server.url),
       },
       { resolveFrom, ...(options.logger ? { logger: options.logger } : {}) },
     );

@@ -240,6 +240,25 @@ export class AcsEmulator {
   }
 
   /**
+   * The `acs` section of a telephony configuration for a bot that talks to this emulator: its connection string,
+   * the bot's `callbackUrl`, the callback token audience and keys, and a caller id for phone targets.
+   */
+  botConfig(
+    callbackUrl: string,
+    options: { readonly eventGridSecret?: string } = {},
+  ): Record<string, unknown> {
+    return {
+      connectionString: this.connectionString,
+      allowInsecureConnection: true,
+      callbackUrl,
+      resourceId: this.resourceId,
+      keysUrl: this.keysUrl,
+      callerId: '+18005550100',
+      ...(options.eventGridSecret ? { eventGridSecret: options.eventGridSecret } : {}),
+    };
+  }
+
+  /**
    * Where IncomingCall Event Grid deliveries go (the bot's Event Grid webhook). Performs Event Grid's
    * SubscriptionValidation handshake first (expects 200 with `{"validationResponse": code}`); rejects if it fails.
    * `secret`, if given, is appended to the URL as the query parameter `secret=`.

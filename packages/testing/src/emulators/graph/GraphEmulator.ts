@@ -201,6 +201,24 @@ export class GraphEmulator {
     return this.notifier.deliveries;
   }
 
+  /**
+   * The `graph` section of a telephony configuration for a bot that talks to this emulator: its app credentials,
+   * authority, Graph base URL, notification issuer and keys, the test CA to trust, and the bot's `callbackUrl`.
+   */
+  botConfig(callbackUrl: string): Record<string, unknown> {
+    return {
+      tenantId: this.tenantId,
+      appId: this.appId,
+      appSecret: this.appSecret,
+      callbackUrl,
+      authority: this.authority,
+      graphBaseUrl: this.baseUrl,
+      openIdConfigurationUrl: this.openIdConfigurationUrl,
+      notificationIssuers: [this.notificationIssuer],
+      tls: { ca: this.caCertificatePem },
+    };
+  }
+
   /** The bot's calling webhook (where incoming-call notifications go; the "Calling webhook" of the bot registration). */
   setBotNotificationUrl(url: string): void {
     this.service.botNotificationUrl = url;
