@@ -578,28 +578,26 @@ export class LiveCall implements Call {
   stopRecording(
     options: OperationOptions & { readonly recordingId?: string } = noOptions,
   ): OperationPromise<void> {
-    return this.#run(
-      { kind: 'stopRecording', ...(options.recordingId ? { recordingId: options.recordingId } : {}) },
-      options,
-    );
+    return this.#recordingControl('stopRecording', options);
   }
 
   pauseRecording(
     options: OperationOptions & { readonly recordingId?: string } = noOptions,
   ): OperationPromise<void> {
-    return this.#run(
-      { kind: 'pauseRecording', ...(options.recordingId ? { recordingId: options.recordingId } : {}) },
-      options,
-    );
+    return this.#recordingControl('pauseRecording', options);
   }
 
   resumeRecording(
     options: OperationOptions & { readonly recordingId?: string } = noOptions,
   ): OperationPromise<void> {
-    return this.#run(
-      { kind: 'resumeRecording', ...(options.recordingId ? { recordingId: options.recordingId } : {}) },
-      options,
-    );
+    return this.#recordingControl('resumeRecording', options);
+  }
+
+  #recordingControl(
+    kind: 'stopRecording' | 'pauseRecording' | 'resumeRecording',
+    options: OperationOptions & { readonly recordingId?: string },
+  ): OperationPromise<void> {
+    return this.#run({ kind, ...(options.recordingId ? { recordingId: options.recordingId } : {}) }, options);
   }
 
   startTranscription(options: TranscriptionOptions & OperationOptions = noOptions): OperationPromise<void> {
