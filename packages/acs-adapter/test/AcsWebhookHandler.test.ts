@@ -8,7 +8,7 @@ import { AcsBackend } from '../src/backend/AcsBackend.js';
 import { acsCallbackIssuer } from '../src/webhook/AcsWebhookAuth.js';
 import { AcsWebhookHandler } from '../src/webhook/AcsWebhookHandler.js';
 
-const fixtures = new URL('../../../../shared/fixtures/acs/', import.meta.url);
+const fixtures = new URL('../../../fixtures/microsoft/acs/', import.meta.url);
 const fixture = (name: string): string => readFileSync(new URL(name, fixtures), 'utf8');
 
 const resourceId = 'b2c1f5a6-1111-2222-3333-444455556666';

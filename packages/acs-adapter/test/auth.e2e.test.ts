@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acsCallbackIssuer } from '../src/webhook/AcsWebhookAuth.js';
 import { type AcsStack, startAcsStack } from './support/startAcsStack.js';
 
-const fixtures = new URL('../../../../shared/fixtures/acs/', import.meta.url);
+const fixtures = new URL('../../../fixtures/microsoft/acs/', import.meta.url);
 
 // The bot trusts the emulator's keys and those of `trusted` (so that tokens with chosen claims can be signed);
 // `stranger` uses the same issuer name with a key nobody publishes.

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AcsBackend } from '../src/backend/AcsBackend.js';
 import { normalizeAcsEvents } from '../src/normalize/normalizeAcsEvents.js';
 
-const fixtures = new URL('../../../../shared/fixtures/acs/', import.meta.url);
+const fixtures = new URL('../../../fixtures/microsoft/acs/', import.meta.url);
 const seeds: unknown[] = readdirSync(fixtures)
   .filter((name) => name.endsWith('.json'))
   .map((name) => JSON.parse(readFileSync(new URL(name, fixtures), 'utf8')) as unknown);

@@ -15,7 +15,7 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GraphBackend } from '../src/backend/GraphBackend.js';
 
-const fixtures = new URL('../../../../shared/fixtures/graph/', import.meta.url);
+const fixtures = new URL('../../../fixtures/microsoft/graph/', import.meta.url);
 const appId = '2891555a-92ff-42e6-80fa-6e1300c6b5c6';
 const tenantId = 'aa67bd4c-8475-432d-bd41-39f255720e0a';
 const issuerUrl = 'https://api.botframework.com';

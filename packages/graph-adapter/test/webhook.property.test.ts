@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { GraphBackend } from '../src/backend/GraphBackend.js';
 import { normalizeGraphNotifications } from '../src/normalize/normalizeGraphNotifications.js';
 
-const fixtures = new URL('../../../../shared/fixtures/graph/', import.meta.url);
+const fixtures = new URL('../../../fixtures/microsoft/graph/', import.meta.url);
 const seeds: unknown[] = readdirSync(fixtures)
   .filter((name) => name.endsWith('.json') && !name.startsWith('meetingcallevent'))
   .map((name) => JSON.parse(readFileSync(new URL(name, fixtures), 'utf8')) as unknown);

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeAcsEvents } from './normalizeAcsEvents.js';
 
-const fixtures = new URL('../../../../../shared/fixtures/acs/', import.meta.url);
+const fixtures = new URL('../../../../fixtures/microsoft/acs/', import.meta.url);
 const receivedAt = '2030-01-02T03:04:05.000Z';
 
 function fixtureText(name: string): string {

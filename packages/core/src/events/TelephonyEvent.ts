@@ -48,7 +48,7 @@ interface WithReason {
 }
 
 /**
- * The extra fields of each event type, keyed by `type`. This is the contract of `../shared/design/events.md`
+ * The extra fields of each event type, keyed by `type`. This is the contract of `docs/events.md`
  * expressed in TypeScript; new types and optional fields may be added, nothing is renamed.
  */
 export interface TelephonyEventFields {

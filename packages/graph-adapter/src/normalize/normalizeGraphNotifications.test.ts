@@ -6,7 +6,7 @@ import JSON5 from 'json5';
 import { describe, expect, it } from 'vitest';
 import { normalizeGraphNotifications } from './normalizeGraphNotifications.js';
 
-const fixtureDir = new URL('../../../../../shared/fixtures/graph/', import.meta.url);
+const fixtureDir = new URL('../../../../fixtures/microsoft/graph/', import.meta.url);
 const receivedAt = '2025-03-04T05:06:07.000Z';
 
 function fixtureText(name: string): string {
@@ -65,7 +65,7 @@ const transferCall = '341a0500-d4bf-4224-8b19-1581168d328b';
 const sharingCall = '421f4c00-4436-4c3a-9d9a-c4924cf98e67';
 const sharingSession = 'F7D9EF30FF0A9BD3F64B274387FB8FF8E96B6CFBA8F87F8305A74DE99AF007BC';
 
-// Every file of ../shared/fixtures/graph and the events it must give (fields compared with toMatchObject).
+// Every file of fixtures/microsoft/graph and the events it must give (fields compared with toMatchObject).
 const expected: Record<string, readonly Record<string, unknown>[]> = {
   'call-deleted-after-reject__v1-call-reject-ex2.json': [
     { type: 'call.state', callId: call, state: 'disconnected' },

@@ -30,7 +30,7 @@ const botParticipant: Participant = {
 } as Participant;
 
 function fixture(repoRoot: URL, path: string): string {
-  return readFileSync(new URL(`../shared/fixtures/${path}`, repoRoot), 'utf8');
+  return readFileSync(new URL(`fixtures/microsoft/${path}`, repoRoot), 'utf8');
 }
 
 type Json = Record<string, unknown>;

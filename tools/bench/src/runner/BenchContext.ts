@@ -6,7 +6,7 @@ export interface BenchContext {
   readonly reps: number;
   /** True with `--full` or `BENCH_FULL=1`: suites may use larger sizes or longer runs. */
   readonly full: boolean;
-  /** The repository root (for `../shared` fixtures and the like). */
+  /** The repository root (for the fixtures under `fixtures/microsoft` and the like). */
   readonly repoRoot: URL;
   /** Records one figure: summarized, compared with its baseline and target, printed and written to JSON. */
   record(figure: FigureInput): void;

@@ -21,7 +21,7 @@ type Json = Record<string, unknown>;
 
 // The PlayCompleted callback of the fixtures, addressed to a given call, as the service posts it.
 function playCompletedBodies(ctx: BenchContext): (callId: string, id: string) => string {
-  const url = new URL('../shared/fixtures/acs/PlayCompleted__java-playMedia.json', ctx.repoRoot);
+  const url = new URL('fixtures/microsoft/acs/PlayCompleted__java-playMedia.json', ctx.repoRoot);
   const template = (JSON.parse(readFileSync(url, 'utf8')) as Json[])[0]!;
   return (callId, id) =>
     JSON.stringify([

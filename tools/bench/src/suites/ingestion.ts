@@ -104,7 +104,7 @@ async function libraryServer(ctx: BenchContext, auth: boolean): Promise<Target> 
 
 // PlayCompleted callbacks, one per live call in turn; `@ID@` becomes a unique event id per request.
 function requestBodies(ctx: BenchContext): string[] {
-  const url = new URL('../shared/fixtures/acs/PlayCompleted__java-playMedia.json', ctx.repoRoot);
+  const url = new URL('fixtures/microsoft/acs/PlayCompleted__java-playMedia.json', ctx.repoRoot);
   const template = (JSON.parse(readFileSync(url, 'utf8')) as Json[])[0]!;
   return Array.from({ length: calls }, (_, n) => {
     const callId = `acs-call-${n.toString(16).padStart(8, '0')}`;

@@ -13,7 +13,7 @@ interface Contender {
 }
 
 function readBodies(ctx: BenchContext, folder: string): string[] {
-  const dir = new URL(`../shared/fixtures/${folder}/`, ctx.repoRoot);
+  const dir = new URL(`fixtures/microsoft/${folder}/`, ctx.repoRoot);
   // `.jsonc` files are documentation samples with comments; the live services send strict JSON.
   return readdirSync(dir)
     .filter((name) => name.endsWith('.json'))
