@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { importPackage } from '../../src/di/importPackage.js';
 import { createTelephonyContainer, registeredBackend, TelephonyTokens } from '../../src/index.js';
 
 // Each test lays out a bot's node_modules in a temporary folder, as a package manager would, with a backend
@@ -127,6 +128,29 @@ describe('finding a backend package by configuration', () => {
     );
     expect((error as Error).message).toMatch(
       /^backend pbx4 is not installed: .*; installed backends: .*pbx3/,
+    );
+  });
+});
+
+describe('importPackage (store packages)', () => {
+  it('resolves undefined for a package that is not installed', async () => {
+    const root = project({});
+    expect(await importPackage('switchboard-store-nobody-installed', root)).toBeUndefined();
+  });
+
+  it('rejects with the reason when an installed package fails to load', async () => {
+    const root = project({
+      'broken-store': {
+        manifest: { exports: { '.': './index.js' } },
+        files: { 'index.js': "import 'another-dependency-left-out';\n" },
+      },
+    });
+    const error = await importPackage('broken-store', pathToFileURL(join(root, 'bot.js'))).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ reason: 'invalidConfig' });
+    expect((error as Error).message).toMatch(
+      /^the package broken-store is installed but failed to load: .*another-dependency-left-out/,
     );
   });
 });
