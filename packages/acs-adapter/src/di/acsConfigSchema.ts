@@ -34,7 +34,7 @@ export const acsConfigSchema = z
     }),
     resourceId: setting(text, {
       description:
-        'The immutable resource id of the ACS resource (its Properties page): the audience of the callback tokens. Required unless `auth` is `off`.',
+        "The ACS resource's `immutableResourceId` (a GUID, in its JSON view): the audience of the callback tokens. Required unless `auth` is `off`.",
     }).optional(),
     keysUrl: setting(httpUrl('must be an http(s) URL'), {
       description:

@@ -89,11 +89,11 @@ function typeOf(schema: ZodType): { type: string; kind: SettingKind } {
       return {
         type: Object.values(def.entries ?? {})
           .map((value) => JSON.stringify(value))
-          .join(' \\| '),
+          .join(' | '),
         kind: 'string',
       };
     case 'literal':
-      return { type: (def.values ?? []).map((value) => JSON.stringify(value)).join(' \\| '), kind: 'string' };
+      return { type: (def.values ?? []).map((value) => JSON.stringify(value)).join(' | '), kind: 'string' };
     case 'array': {
       const element = def.element ? typeOf(unwrapSetting(def.element).base).type : 'value';
       return { type: `list of ${element}`, kind: 'list' };

@@ -14,7 +14,13 @@ export interface SettingDoc {
  * The registry of setting documentation: each configuration schema's settings register their `SettingDoc` here
  * (through `setting`), and the generated configuration reference and the error messages read it back.
  */
-export const settingDocs = z.registry<SettingDoc>();
+export const settingDocs: ReturnType<typeof z.registry<SettingDoc>> = (() => {
+  // One registry per process, even when a backend package brings its own copy of the core.
+  const key = Symbol.for('@switchboard/core/settingDocs');
+  const holder = globalThis as { [key]?: ReturnType<typeof z.registry<SettingDoc>> };
+  holder[key] ??= z.registry<SettingDoc>();
+  return holder[key];
+})();
 
 /**
  * Documents one setting of a configuration schema and returns the schema, for use inside `z.object({ … })`.
