@@ -117,7 +117,7 @@ describe('acs backendModule', () => {
         expect.stringMatching(
           /^- acs\.eventGridEntra\.keysUrl is required: .*\(SWITCHBOARD_ACS_EVENT_GRID_ENTRA_KEYS_URL\)$/,
         ),
-        '- acs.calbackUrl is not a setting of acs',
+        '- acs.calbackUrl is not a setting of acs; did you mean acs.callbackUrl?',
         '- acs.connectionString is required (or acs.endpoint with acs.accessKey) (SWITCHBOARD_ACS_CONNECTION_STRING)',
       ]),
     );

@@ -40,7 +40,7 @@ describe('store: redis configuration', () => {
       'invalidConfig: 3 configuration problems:\n' +
         '- redis.url must be a redis:// or rediss:// URL (SWITCHBOARD_REDIS_URL)\n' +
         '- redis.leaseTtlMs must be a positive number of milliseconds (SWITCHBOARD_REDIS_LEASE_TTL_MS)\n' +
-        '- redis.instanceID is not a setting of redis',
+        '- redis.instanceID is not a setting of redis; did you mean redis.instanceId?',
     );
   });
 });

@@ -71,7 +71,7 @@ describe('createTelephonyContainer', () => {
     expect(message).toContain(
       '- memory.host: Invalid input: expected string, received number (SWITCHBOARD_MEMORY_HOST)',
     );
-    expect(message).toContain('- memory.hots is not a setting of memory');
+    expect(message).toContain('- memory.hots is not a setting of memory; did you mean memory.host?');
     expect((error as { cause?: { problems?: string[] } }).cause?.problems).toHaveLength(3);
   });
 

@@ -64,6 +64,42 @@ function prepare(raw: Settings, settings: readonly SettingInfo[]): Settings {
   return prepared;
 }
 
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j] as number;
+      row[j] = Math.min(current + 1, (row[j - 1] as number) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length] as number;
+}
+
+/** The setting beside `key` (same parent) whose name is closest to it, when it is close enough to be a typo. */
+function closest(
+  key: string,
+  parent: readonly PropertyKey[],
+  settings: readonly SettingInfo[],
+): string | undefined {
+  const depth = parent.length;
+  const siblings = new Set(
+    settings
+      .filter((info) => info.path.length > depth && parent.every((part, i) => info.path[i] === String(part)))
+      .map((info) => info.path[depth] as string),
+  );
+  let best: { name: string; score: number } | undefined;
+  for (const name of siblings) {
+    const score = distance(key.toLowerCase(), name.toLowerCase());
+    if (score <= Math.max(2, Math.floor(name.length / 4)) && (best === undefined || score < best.score)) {
+      best = { name, score };
+    }
+  }
+  return best?.name;
+}
+
 function join(where: string, message: string): string {
   return /^(must|is|may|needs|has|cannot) /.test(message) ? `${where} ${message}` : `${where}: ${message}`;
 }
@@ -96,7 +132,11 @@ export function parseSettings<T>(
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const path = [...issue.path, key];
-        problems.push(`${name(path)} is not a setting of ${name(issue.path) || 'the configuration'}`);
+        const suggestion = closest(key, issue.path, settings);
+        problems.push(
+          `${name(path)} is not a setting of ${name(issue.path) || 'the configuration'}` +
+            (suggestion === undefined ? '' : `; did you mean ${name([...issue.path, suggestion])}?`),
+        );
       }
       continue;
     }
