@@ -136,6 +136,8 @@ describe('acs backendModule', () => {
       SWITCHBOARD_ACS_CALLER_ID: '+14255550123',
       SWITCHBOARD_ACS_ALLOW_INSECURE_CONNECTION: 'true',
       SWITCHBOARD_ACS_COGNITIVE_SERVICES_ENDPOINT: 'https://my-ai.cognitiveservices.azure.com/',
+      SWITCHBOARD_ACS_RETRY_MAX_RETRIES: '2',
+      SWITCHBOARD_ACS_RETRY_REQUEST_TIMEOUT_MS: '5000',
     };
     const options = acsBackendOptions(loadTelephonyConfig({ env }));
     expect(options).toMatchObject({
@@ -144,6 +146,7 @@ describe('acs backendModule', () => {
       callerId: '+14255550123',
       allowInsecureConnection: true,
       cognitiveServicesEndpoint: 'https://my-ai.cognitiveservices.azure.com/',
+      retry: { maxRetries: 2, requestTimeoutMs: 5000 },
       auth: {
         resourceId: valid.resourceId,
         eventGridEntra: {

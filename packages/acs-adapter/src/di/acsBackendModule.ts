@@ -63,6 +63,7 @@ export function acsOptionsFromSettings(settings: AcsSettings): AcsBackendOptions
     ...(settings.callerId !== undefined ? { callerId: settings.callerId } : {}),
     ...(settings.allowInsecureConnection ? { allowInsecureConnection: true } : {}),
     ...(settings.mediaStreamingUrl !== undefined ? { mediaStreamingUrl: settings.mediaStreamingUrl } : {}),
+    ...(settings.retry !== undefined ? { retry: settings.retry } : {}),
     ...(settings.cognitiveServicesEndpoint !== undefined
       ? { cognitiveServicesEndpoint: settings.cognitiveServicesEndpoint }
       : {}),

@@ -7,6 +7,38 @@ const textOrList = z.union([text, z.array(text).min(1, 'must be a string or a no
   error: unlessMissing('must be a string or a non-empty list of strings'),
 });
 
+const retryMs = (description: string) =>
+  setting(
+    z
+      .number({ error: unlessMissing('must be a positive number of milliseconds') })
+      .positive('must be a positive number of milliseconds'),
+    { description },
+  ).optional();
+
+/** Request timeout and retries of the requests to ACS. */
+const retrySchema = z
+  .strictObject({
+    maxRetries: setting(
+      z
+        .number({ error: unlessMissing('must be a whole number, 0 or more') })
+        .int('must be a whole number, 0 or more')
+        .nonnegative('must be a whole number, 0 or more'),
+      {
+        description:
+          'Repeats of one request at most (default 3); only requests that are safe to repeat are repeated.',
+      },
+    ).optional(),
+    retryDelayMs: retryMs('The first back-off delay, doubled on each repeat (default 500).'),
+    maxRetryDelayMs: retryMs('The longest back-off delay (default 8000).'),
+    maxRetryAfterMs: retryMs(
+      'The longest `Retry-After` waited out; a longer one fails the request as `throttled` (default 30000).',
+    ),
+    requestTimeoutMs: retryMs(
+      'The time one attempt may take before it is abandoned as `timeout` (default 30000).',
+    ),
+  })
+  .optional();
+
 /**
  * The `acs` section of the configuration (`backend: 'acs'`): the schema that validates it, names its
  * environment variables (`SWITCHBOARD_ACS_<SETTING>`) and produces its part of `docs/configuration.md`.
@@ -83,6 +115,7 @@ export const acsConfigSchema = z
           'Real-time media: the public `wss://` URL of the media streaming endpoint (`backend.mediaStreams`), the transport of media streaming and transcription when a request names none.',
       },
     ).optional(),
+    retry: retrySchema,
     cognitiveServicesEndpoint: setting(httpUrl('must be an http(s) URL'), {
       description:
         "The endpoint of the Azure AI services (multi-service) resource linked to the calls, for text-to-speech and speech recognition: sent as `callIntelligenceOptions.cognitiveServicesEndpoint` when the bot places, answers or connects a call. The ACS resource's managed identity needs the Cognitive Services User role on it.",

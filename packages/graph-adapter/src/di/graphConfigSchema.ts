@@ -10,6 +10,38 @@ const httpsUrl = z.url({ error: unlessMissing('must be a URL') }).refine((value)
   return url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
 }, 'must be an https URL (http only on loopback)');
 
+const retryMs = (description: string) =>
+  setting(
+    z
+      .number({ error: unlessMissing('must be a positive number of milliseconds') })
+      .positive('must be a positive number of milliseconds'),
+    { description },
+  ).optional();
+
+/** Request timeout and retries of the requests to Graph. */
+const retrySchema = z
+  .strictObject({
+    maxRetries: setting(
+      z
+        .number({ error: unlessMissing('must be a whole number, 0 or more') })
+        .int('must be a whole number, 0 or more')
+        .nonnegative('must be a whole number, 0 or more'),
+      {
+        description:
+          'Repeats of one request at most (default 3); only idempotent requests are repeated, and any after a 429.',
+      },
+    ).optional(),
+    retryDelayMs: retryMs('The first back-off delay, doubled on each repeat (default 500).'),
+    maxRetryDelayMs: retryMs('The longest back-off delay (default 8000).'),
+    maxRetryAfterMs: retryMs(
+      'The longest `Retry-After` waited out; a longer one fails the request as `throttled` (default 30000).',
+    ),
+    requestTimeoutMs: retryMs(
+      'The time one attempt may take before it is abandoned as `timeout` (default 30000).',
+    ),
+  })
+  .optional();
+
 /**
  * The `graph` section of the configuration (`backend: 'graph'`): the schema that validates it, names its
  * environment variables (`SWITCHBOARD_GRAPH_<SETTING>`) and produces its part of `docs/configuration.md`.
@@ -97,6 +129,7 @@ export const graphConfigSchema = z
           'How often established calls are kept alive (default 15 minutes; Graph ends a call that gets none for 45 minutes).',
       },
     ).optional(),
+    retry: retrySchema,
     deltaRoster: setting(z.boolean({ error: unlessMissing('must be a boolean') }), {
       description: 'Ask Graph for delta rosters (default true).',
     }).optional(),
