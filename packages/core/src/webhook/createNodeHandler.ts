@@ -6,6 +6,20 @@ import type { WebhookRequest, WebhookResponse } from './WebhookTypes.js';
 export interface NodeHandlerOptions {
   /** Bodies larger than this are answered 413 (default 1 MiB). */
   readonly maxBodyBytes?: number;
+  /**
+   * Time the whole body may take to arrive, from the moment the handler gets the request (default 10 s); a
+   * slower body is answered 408 and its connection closed.
+   */
+  readonly bodyTimeoutMs?: number;
+}
+
+/** The default time a webhook body may take to arrive: 10 seconds. */
+export const defaultBodyTimeoutMs = 10_000;
+
+// Node keeps the first of repeated Authorization headers; every value is passed on so that ingress can refuse.
+function requestHeaders(req: IncomingMessage): IncomingMessage['headers'] | WebhookRequest['headers'] {
+  const all = req.headersDistinct?.authorization;
+  return all !== undefined && all.length > 1 ? { ...req.headers, authorization: all } : req.headers;
 }
 
 function send(res: ServerResponse, response: WebhookResponse): void {
@@ -16,7 +30,8 @@ function send(res: ServerResponse, response: WebhookResponse): void {
 
 /**
  * Wraps a webhook entry point as a Node `(req, res)` handler for `node:http`, Express, Fastify's raw mode and the
- * like. It reads the body with a size limit; where a framework already parsed the body (`req.body`), it uses that.
+ * like. It reads the body with a size limit (413) and a time limit (408, connection closed); where a framework
+ * already parsed the body (`req.body`), it uses that. Set header and request timeouts on the server itself.
  *
  * @example
  * http.createServer(createNodeHandler((request) => client.handleWebhook(request))).listen(3978);
@@ -26,12 +41,13 @@ export function createNodeHandler(
   options: NodeHandlerOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? defaultBodyTimeoutMs;
   return (req, res) => {
     const dispatch = (body: unknown) => {
       const request: WebhookRequest = {
         method: req.method ?? 'GET',
         path: req.url ?? '/',
-        headers: req.headers,
+        headers: requestHeaders(req),
         body,
       };
       handle(request).then(
@@ -54,6 +70,17 @@ export function createNodeHandler(
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
+    const timer = setTimeout(() => {
+      tooLarge = true;
+      chunks.length = 0;
+      res.setHeader('connection', 'close');
+      send(res, errorResponse(408, 'requestTimeout', `the body did not arrive within ${bodyTimeoutMs} ms`));
+      // The sender is still sending (or stalled): once the answer is out, the connection goes.
+      res.once('finish', () => req.socket.destroy());
+      if (res.writableFinished) req.socket.destroy();
+    }, bodyTimeoutMs);
+    timer.unref();
+    res.once('close', () => clearTimeout(timer));
     req.on('data', (chunk: Buffer) => {
       if (tooLarge) return;
       size += chunk.length;
@@ -67,6 +94,7 @@ export function createNodeHandler(
       chunks.push(chunk);
     });
     req.on('end', () => {
+      clearTimeout(timer);
       if (!tooLarge) dispatch(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
     });
     req.on('error', () => send(res, errorResponse(400, 'badRequest', 'the request could not be read')));

@@ -67,6 +67,8 @@ export interface GraphBackendOptions extends GraphCredentials {
   readonly keepAliveIntervalMs?: number;
   /** `'off'` disables notification authentication (logged as a warning). */
   readonly auth?: 'off';
+  /** Tenants whose notifications are accepted (`tid`): default `[tenantId]`; `'*'` accepts any tenant. */
+  readonly acceptedTenants?: readonly string[] | '*';
   /** The application instance (with a phone number) that places calls to phone numbers (`source`). */
   readonly applicationInstanceId?: string;
   /** The bot's display name in calls it places or joins. */
@@ -133,6 +135,8 @@ export class GraphBackend implements TelephonyBackend {
     this.#api = new GraphApi({ ...options, tlsFetch: this.#tlsFetch, logger: this.#logger });
     this.#auth = new GraphNotificationAuthenticator({
       appId: options.appId,
+      tenants: options.acceptedTenants ?? [options.tenantId],
+      clock: this.#clock,
       issuers: options.notificationIssuers ?? defaultNotificationIssuers,
       openIdConfigurationUrl: options.openIdConfigurationUrl ?? defaultOpenIdConfigurationUrl,
       ...(options.auth === 'off' ? { auth: 'off' as const } : {}),

@@ -1,5 +1,6 @@
 import { type TelephonyConfig, TelephonyError } from '@switchboard/core';
 import type { GraphBackendOptions } from '../backend/GraphBackend.js';
+import { readAcceptedTenants } from '../webhook/readAcceptedTenants.js';
 
 function invalid(message: string): TelephonyError {
   return new TelephonyError('invalidConfig', message, { backend: 'graph' });
@@ -110,6 +111,7 @@ export function readGraphConfig(config: TelephonyConfig): GraphBackendOptions {
     }
     keepAliveIntervalMs = value;
   }
+  const acceptedTenants = readAcceptedTenants(section.acceptedTenants); // SWITCHBOARD_GRAPH_ACCEPTED_TENANTS
   if (section.auth !== undefined && section.auth !== 'off') {
     throw invalid("graph.auth may only be 'off' (notification authentication is on unless turned off)");
   }
@@ -127,6 +129,7 @@ export function readGraphConfig(config: TelephonyConfig): GraphBackendOptions {
     ...(tls !== undefined ? { tls } : {}),
     ...(keepAliveIntervalMs !== undefined ? { keepAliveIntervalMs } : {}),
     ...(section.auth === 'off' ? { auth: 'off' as const } : {}),
+    ...(acceptedTenants !== undefined ? { acceptedTenants } : {}),
     ...(applicationInstanceId !== undefined ? { applicationInstanceId } : {}),
     ...(botDisplayName !== undefined ? { botDisplayName } : {}),
   };
