@@ -1,5 +1,6 @@
 import {
   createTelephonyContainer,
+  loadTelephonyConfig,
   type TelephonyConfig,
   TelephonyError,
   TelephonyTokens,
@@ -7,6 +8,15 @@ import {
 import { describe, expect, it } from 'vitest';
 import { GraphBackend } from '../src/backend/GraphBackend.js';
 import { backendModule } from '../src/di/graphBackendModule.js';
+import { readGraphConfig } from '../src/di/readGraphConfig.js';
+
+const envOf = (graph: Record<string, string>) =>
+  Object.fromEntries(
+    Object.entries(graph).map(([name, value]) => [
+      `SWITCHBOARD_GRAPH_${name.replace(/[A-Z]/g, (letter) => `_${letter}`).toUpperCase()}`,
+      value,
+    ]),
+  );
 
 const valid = {
   tenantId: 'aa67bd4c-8475-432d-bd41-39f255720e0a',
@@ -52,6 +62,23 @@ describe('graph backendModule', () => {
     const error = configError(graph);
     expect(error.reason).toBe('invalidConfig');
     expect(error.message).toContain(message);
+  });
+
+  it('reads graph.acceptedTenants ("*", a list, or the comma-separated SWITCHBOARD_GRAPH_ACCEPTED_TENANTS)', () => {
+    expect(
+      readGraphConfig({ backend: 'graph', graph: valid } as TelephonyConfig).acceptedTenants,
+    ).toBeUndefined();
+    const read = (acceptedTenants: unknown) =>
+      readGraphConfig({ backend: 'graph', graph: { ...valid, acceptedTenants } } as TelephonyConfig)
+        .acceptedTenants;
+    expect(read('*')).toBe('*');
+    expect(read(['t-1', 't-2'])).toEqual(['t-1', 't-2']);
+    const env = { SWITCHBOARD_BACKEND: 'graph', SWITCHBOARD_GRAPH_ACCEPTED_TENANTS: 't-1, t-2' };
+    const fromEnv = loadTelephonyConfig({ env: { ...env, ...envOf(valid) } });
+    expect(readGraphConfig(fromEnv).acceptedTenants).toEqual(['t-1', 't-2']);
+    for (const wrong of [[], '', 42, ['t-1', '']]) {
+      expect(configError({ ...valid, acceptedTenants: wrong }).message).toContain('graph.acceptedTenants');
+    }
   });
 
   it('rejects a missing graph section', () => {

@@ -17,9 +17,15 @@ export interface NodeHandlerOptions {
 export const defaultBodyTimeoutMs = 10_000;
 
 // Node keeps the first of repeated Authorization headers; every value is passed on so that ingress can refuse.
+// The raw header list is scanned rather than `headersDistinct`, which would build an object per request.
 function requestHeaders(req: IncomingMessage): IncomingMessage['headers'] | WebhookRequest['headers'] {
-  const all = req.headersDistinct?.authorization;
-  return all !== undefined && all.length > 1 ? { ...req.headers, authorization: all } : req.headers;
+  const raw = req.rawHeaders;
+  const values: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] ?? '';
+    if (name.length === 13 && name.toLowerCase() === 'authorization') values.push(raw[i + 1] ?? '');
+  }
+  return values.length > 1 ? { ...req.headers, authorization: values } : req.headers;
 }
 
 function send(res: ServerResponse, response: WebhookResponse): void {
