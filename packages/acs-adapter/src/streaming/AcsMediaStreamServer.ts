@@ -90,10 +90,7 @@ export class AcsMediaStreamServer {
   #framesSent = 0;
   readonly #gate: MediaUpgradeGate;
 
-  /**
-   * For `server.on('upgrade', …)`: upgrades on other paths are left to other listeners, or answered 404 and
-   * closed when this is the server's only upgrade listener.
-   */
+  /** For `server.on('upgrade', …)`: other paths are left to other listeners, or answered 404 if there are none. */
   readonly upgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     this.handleUpgrade(request, socket, head);
   };
@@ -111,10 +108,12 @@ export class AcsMediaStreamServer {
     if (options.auth === 'off') {
       this.#logger.warn('ACS media streaming authentication is off: any connection is accepted.');
     } else {
+      const { issuer, resourceId, keysUrl, maxKeyStalenessMs } = options.auth;
       this.#verifier = new JwtVerifier({
-        issuers: [options.auth.issuer ?? acsCallbackIssuer],
-        audiences: [options.auth.resourceId],
-        keys: { jwksUrl: options.auth.keysUrl ?? acsCallbackKeysUrl },
+        ...(maxKeyStalenessMs !== undefined ? { maxKeyStalenessMs } : {}),
+        issuers: [issuer ?? acsCallbackIssuer],
+        audiences: [resourceId],
+        keys: { jwksUrl: keysUrl ?? acsCallbackKeysUrl },
         clock: this.#clock,
         logger: this.#logger,
         ...(options.fetch ? { fetch: options.fetch } : {}),

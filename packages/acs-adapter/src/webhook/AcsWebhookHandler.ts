@@ -99,7 +99,9 @@ export class AcsWebhookHandler {
       throw new TelephonyError('invalidConfig', 'acs.eventGridSecret must not be empty', { backend: 'acs' });
     }
     this.#auth = auth;
+    const limits = auth.maxKeyStalenessMs !== undefined ? { maxKeyStalenessMs: auth.maxKeyStalenessMs } : {};
     this.#callbackVerifier = new JwtVerifier({
+      ...limits,
       issuers: [auth.issuer ?? acsCallbackIssuer],
       audiences: [auth.resourceId],
       keys: { jwksUrl: auth.keysUrl ?? acsCallbackKeysUrl },
@@ -107,6 +109,7 @@ export class AcsWebhookHandler {
     });
     if (auth.eventGridEntra) {
       this.#eventGridVerifier = new JwtVerifier({
+        ...limits,
         issuers: auth.eventGridEntra.issuers,
         audiences: auth.eventGridEntra.audiences,
         keys: { jwksUrl: auth.eventGridEntra.keysUrl },

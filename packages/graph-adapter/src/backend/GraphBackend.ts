@@ -69,6 +69,8 @@ export interface GraphBackendOptions extends GraphCredentials {
   readonly auth?: 'off';
   /** Tenants whose notifications are accepted (`tid`): default `[tenantId]`; `'*'` accepts any tenant. */
   readonly acceptedTenants?: readonly string[] | '*';
+  /** How old the last good notification keys may get while their source fails (default 24 h). */
+  readonly maxKeyStalenessMs?: number;
   /** The application instance (with a phone number) that places calls to phone numbers (`source`). */
   readonly applicationInstanceId?: string;
   /** The bot's display name in calls it places or joins. */
@@ -136,6 +138,7 @@ export class GraphBackend implements TelephonyBackend {
     this.#auth = new GraphNotificationAuthenticator({
       appId: options.appId,
       tenants: options.acceptedTenants ?? [options.tenantId],
+      ...(options.maxKeyStalenessMs !== undefined ? { maxKeyStalenessMs: options.maxKeyStalenessMs } : {}),
       clock: this.#clock,
       issuers: options.notificationIssuers ?? defaultNotificationIssuers,
       openIdConfigurationUrl: options.openIdConfigurationUrl ?? defaultOpenIdConfigurationUrl,

@@ -27,6 +27,8 @@ export interface GraphNotificationAuthOptions {
   readonly logger: Logger;
   /** Time for the key refresh decisions. */
   readonly clock?: Clock;
+  /** How old the last good signing keys may get while their source fails (default 24 h). */
+  readonly maxKeyStalenessMs?: number;
 }
 
 /** Graph's default notification token issuers. */
@@ -74,6 +76,7 @@ export class GraphNotificationAuthenticator {
       requiredClaims: ['tid'],
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.maxKeyStalenessMs !== undefined ? { maxKeyStalenessMs: options.maxKeyStalenessMs } : {}),
       logger: options.logger,
     });
   }
