@@ -221,6 +221,8 @@ export class JwtVerifier {
     if (this.#tokens === undefined || typeof exp !== 'number') return;
     const now = Date.now();
     if (typeof nbf === 'number' && nbf * 1000 > now) return;
+    // Accepted within the clock tolerance after its exp: verified, but never served from the cache.
+    if (exp * 1000 <= now) return;
     this.#tokens.set(token, claims, exp * 1000);
   }
 

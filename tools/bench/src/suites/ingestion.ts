@@ -135,6 +135,11 @@ function requestBodies(ctx: BenchContext): string[] {
   });
 }
 
+const median = (values: readonly number[]) =>
+  [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? 0;
+const ratioNote = (own: readonly Run[], base: readonly Run[]) =>
+  `${(median(own.map((r) => r.rps)) / (median(base.map((r) => r.rps)) || 1)).toFixed(2)}x`;
+
 let runs = 0;
 
 async function load(target: Target, bodies: readonly string[], seconds: number): Promise<Run> {
@@ -218,7 +223,9 @@ export const ingestionSuite: BenchSuite = {
               target: { on: 'ratio' as const, atLeast: 0.8 },
             }
           : {}),
-        note: `${ok} answered 2xx, ${failed} failed, ${delivered} events delivered, ${lost} lost`,
+        note:
+          `${ok} answered 2xx, ${failed} failed, ${delivered} events delivered, ${lost} lost` +
+          (index === 2 ? `; ${ratioNote(own, runs[0]!)} of the bare server without the header` : ''),
       });
       ctx.record({ name: `${target.name}: p50 latency`, unit: 'ms', samples: own.map((r) => r.p50) });
       ctx.record({
