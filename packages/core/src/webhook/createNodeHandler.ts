@@ -66,27 +66,33 @@ export function createNodeHandler(
       dispatch(parsed);
       return;
     }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    // Bounds the whole body, and a sender that keeps sending after a 413: once answered, the connection goes.
+    const timer = setTimeout(() => {
+      tooLarge = true;
+      chunks.length = 0;
+      if (!res.headersSent) {
+        res.setHeader('connection', 'close');
+        send(res, errorResponse(408, 'requestTimeout', `the body did not arrive within ${bodyTimeoutMs} ms`));
+      }
+      if (res.writableFinished) req.socket.destroy();
+      else res.once('finish', () => req.socket.destroy());
+    }, bodyTimeoutMs);
+    timer.unref();
+    req.once('end', () => clearTimeout(timer));
+    res.once('close', () => {
+      if (req.complete || req.socket.destroyed) clearTimeout(timer);
+    });
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBodyBytes) {
+      tooLarge = true;
       res.setHeader('connection', 'close');
       send(res, errorResponse(413, 'payloadTooLarge', `the body exceeds ${maxBodyBytes} bytes`));
       req.resume();
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    const timer = setTimeout(() => {
-      tooLarge = true;
-      chunks.length = 0;
-      res.setHeader('connection', 'close');
-      send(res, errorResponse(408, 'requestTimeout', `the body did not arrive within ${bodyTimeoutMs} ms`));
-      // The sender is still sending (or stalled): once the answer is out, the connection goes.
-      res.once('finish', () => req.socket.destroy());
-      if (res.writableFinished) req.socket.destroy();
-    }, bodyTimeoutMs);
-    timer.unref();
-    res.once('close', () => clearTimeout(timer));
     req.on('data', (chunk: Buffer) => {
       if (tooLarge) return;
       size += chunk.length;
@@ -100,7 +106,6 @@ export function createNodeHandler(
       chunks.push(chunk);
     });
     req.on('end', () => {
-      clearTimeout(timer);
       if (!tooLarge) dispatch(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
     });
     req.on('error', () => send(res, errorResponse(400, 'badRequest', 'the request could not be read')));
