@@ -40,5 +40,6 @@ export type {
   AcsMediaStreamStats,
 } from './streaming/AcsMediaStreamServer.js';
 export { AcsMediaStreamServer } from './streaming/AcsMediaStreamServer.js';
+export type { MediaUpgradeLimits } from './streaming/MediaUpgradeGate.js';
 export type { AcsStreamingMessage } from './streaming/parseAcsStreamingMessage.js';
 export { parseAcsStreamingMessage } from './streaming/parseAcsStreamingMessage.js';

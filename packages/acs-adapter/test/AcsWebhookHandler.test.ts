@@ -143,6 +143,31 @@ describe('AcsWebhookHandler: Call Automation callbacks', () => {
     expect(notEvents.reason).toBe('invalidPayload');
   });
 
+  it('reads nothing of the body before the request is authenticated (issue 15, work before authentication)', async () => {
+    // A body a framework already parsed, whose every read is counted: before the fix, the channel was
+    // guessed from the body (an Event Grid eventType) before any token or secret was checked.
+    let reads = 0;
+    const watched = new Proxy([{ eventType: 'Microsoft.Communication.IncomingCall', data: {} }], {
+      get(target, property, receiver) {
+        reads++;
+        return Reflect.get(target, property, receiver);
+      },
+    });
+    for (const request of [
+      { method: 'POST', path: '/api/acs', headers: {}, body: watched },
+      {
+        method: 'POST',
+        path: '/api/acs?secret=guess',
+        headers: { 'aeg-event-type': 'Notification' },
+        body: watched,
+      },
+      { method: 'POST', path: '/api/acs', headers: { authorization: 'Bearer x.y.z' }, body: watched },
+    ]) {
+      expect((await refusal(handler().handleWebhook(request))).reason).toBe('unauthorized');
+    }
+    expect(reads).toBe(0);
+  });
+
   it('does not let the Event Grid secret stand in for a callback token', async () => {
     const error = await refusal(handler().handleWebhook(post(body, {}, `/api/acs?secret=${secret}`)));
     expect(error.reason).toBe('unauthorized');

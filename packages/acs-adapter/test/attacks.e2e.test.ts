@@ -3,6 +3,7 @@ import { type Logger, phone, silentLogger } from '@switchboard/core';
 import {
   describeWebhookAttackSuite,
   type KeySet,
+  ShiftableClock,
   SwitchableKeyServer,
   TestTokenIssuer,
   type WebhookAttackTarget,
@@ -10,24 +11,91 @@ import {
 import { acsCallbackIssuer } from '../src/webhook/AcsWebhookAuth.js';
 import { startAcsStack } from './support/startAcsStack.js';
 
+const topic = '/subscriptions/x/resourceGroups/y/providers/Microsoft.Communication/communicationServices/z';
+const bodyTimeoutMs = 500;
+const headersTimeoutMs = 1_000;
+const mediaPath = '/api/acs/media';
+
+function disconnectedData(callId: string, marker: string) {
+  return {
+    version: '2025-06-15',
+    resultInformation: { code: 200, subCode: 0, message: marker },
+    callConnectionId: callId,
+    serverCallId: 'server-call',
+    correlationId: 'correlation',
+    publicEventType: 'Microsoft.Communication.CallDisconnected',
+  };
+}
+
 function disconnected(callId: string, marker: string): string {
   return JSON.stringify([
     {
       id: randomUUID(),
       source: `calling/callConnections/${callId}`,
       type: 'Microsoft.Communication.CallDisconnected',
-      data: {
-        version: '2025-06-15',
-        resultInformation: { code: 200, subCode: 0, message: marker },
-        callConnectionId: callId,
-        serverCallId: 'server-call',
-        correlationId: 'correlation',
-        publicEventType: 'Microsoft.Communication.CallDisconnected',
-      },
+      data: disconnectedData(callId, marker),
       time: new Date().toISOString(),
       specversion: '1.0',
       datacontenttype: 'application/json',
       subject: `calling/callConnections/${callId}`,
+    },
+  ]);
+}
+
+// The same event in the Event Grid schema, as a sender holding only the Event Grid secret would write it.
+function disconnectedAsEventGrid(callId: string, marker: string): string {
+  return JSON.stringify([
+    {
+      id: randomUUID(),
+      topic,
+      subject: `calling/callConnections/${callId}`,
+      data: disconnectedData(callId, marker),
+      eventType: 'Microsoft.Communication.CallDisconnected',
+      eventTime: new Date().toISOString(),
+      metadataVersion: '1',
+      dataVersion: '1.0',
+    },
+  ]);
+}
+
+// Shaped as in fixtures/microsoft/acs/IncomingCall__docs-eventgrid-acsuser.json (Event Grid schema).
+function incomingCallData(marker: string) {
+  return {
+    to: { kind: 'phoneNumber', rawId: '4:+18005550100', phoneNumber: { value: '+18005550100' } },
+    from: { kind: 'phoneNumber', rawId: '4:+14255550177', phoneNumber: { value: '+14255550177' } },
+    serverCallId: `server-${marker}`,
+    callerDisplayName: marker,
+    incomingCallContext: `context-${marker}`,
+    correlationId: randomUUID(),
+  };
+}
+
+function incomingCall(marker: string): string {
+  return JSON.stringify([
+    {
+      id: randomUUID(),
+      topic,
+      subject: '/caller/4:+14255550177/recipient/4:+18005550100',
+      data: incomingCallData(marker),
+      eventType: 'Microsoft.Communication.IncomingCall',
+      eventTime: new Date().toISOString(),
+      metadataVersion: '1',
+      dataVersion: '1.0',
+    },
+  ]);
+}
+
+function incomingCallAsCallback(marker: string): string {
+  return JSON.stringify([
+    {
+      id: randomUUID(),
+      source: topic,
+      type: 'Microsoft.Communication.IncomingCall',
+      data: incomingCallData(marker),
+      time: new Date().toISOString(),
+      specversion: '1.0',
+      datacontenttype: 'application/json',
+      subject: '/caller/4:+14255550177/recipient/4:+18005550100',
     },
   ]);
 }
@@ -45,8 +113,13 @@ async function startAcsAttackTarget(): Promise<WebhookAttackTarget> {
     warn: (message) => warnings.push(message),
     error: (message) => warnings.push(message),
   };
+  const clock = new ShiftableClock();
   const stack = await startAcsStack({
     logger,
+    clock,
+    mediaPath,
+    bodyTimeoutMs,
+    serverTimeouts: { headersTimeoutMs },
     keysUrl: (emulator) => {
       emulatorKeysUrl = emulator.keysUrl;
       return keys.jwksUrl;
@@ -67,14 +140,33 @@ async function startAcsAttackTarget(): Promise<WebhookAttackTarget> {
     warnings,
     forgedBody: (marker) => disconnected(call.id, marker),
     benignBody: (marker) => disconnected(`unknown-${randomUUID()}`, marker),
+    openClientPorts: () => stack.server.openClientPorts(),
+    clock,
+    bodyTimeoutMs,
+    headersTimeoutMs,
+    eventGrid: {
+      query: `?secret=${stack.eventGridSecret}`,
+      callbackEventAsEventGrid: (marker) => disconnectedAsEventGrid(call.id, marker),
+      incomingCall,
+      incomingCallAsCallback,
+    },
+    media: {
+      url: new URL(mediaPath, stack.webhookUrl).href,
+      callId: call.id,
+      maxPendingHandshakes: 64,
+      maxConnectionsPerCall: 4,
+      stats: () => {
+        const { connections, pendingHandshakes } = stack.backend.mediaStreams.stats;
+        return { connections, pendingHandshakes };
+      },
+    },
     validationHandshake: () => ({
       query: `?secret=${stack.eventGridSecret}`,
       headers: { 'aeg-event-type': 'SubscriptionValidation' },
       body: JSON.stringify([
         {
           id: randomUUID(),
-          topic:
-            '/subscriptions/x/resourceGroups/y/providers/Microsoft.Communication/communicationServices/z',
+          topic,
           subject: '',
           data: { validationCode, validationUrl: 'https://rp-eastus2.eventgrid.azure.net/validate' },
           eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent',
@@ -91,4 +183,4 @@ async function startAcsAttackTarget(): Promise<WebhookAttackTarget> {
   };
 }
 
-describeWebhookAttackSuite('ACS', startAcsAttackTarget);
+describeWebhookAttackSuite('ACS', startAcsAttackTarget, { eventGrid: true, media: true });

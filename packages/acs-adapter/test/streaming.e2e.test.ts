@@ -205,10 +205,11 @@ describe('ACS media streaming over a real WebSocket on loopback', () => {
     expect(stack.backend.mediaStreams.stats.connections).toBe(0);
   });
 
-  it('ignores upgrades on other paths so other WebSocket servers can share the HTTP server', () => {
+  it('ignores upgrades on other paths when other upgrade listeners share the HTTP server', () => {
     const events: TelephonyEvent[] = [];
+    const shared = { server: { listenerCount: () => 2 } };
     const handled = stack.backend.mediaStreams.handleUpgrade(
-      { url: '/elsewhere', headers: {} } as never,
+      { url: '/elsewhere', headers: {}, socket: shared } as never,
       { on: () => undefined } as never,
       Buffer.alloc(0),
     );

@@ -118,11 +118,12 @@ export type {
 
 // webhook
 export type { NodeHandlerOptions } from './webhook/createNodeHandler.js';
-export { createNodeHandler } from './webhook/createNodeHandler.js';
+export { createNodeHandler, defaultBodyTimeoutMs } from './webhook/createNodeHandler.js';
 export {
   checkIngress,
   defaultMaxBodyBytes,
   errorResponse,
+  isJsonContentType,
   parseJsonBody,
   requestPathname,
   responseForError,
@@ -133,6 +134,7 @@ export { emptyResponse, headerValue, jsonResponse } from './webhook/WebhookTypes
 // auth: JWT verification of webhooks
 export type { JsonWebKey } from './auth/JsonWebKey.js';
 export type { JwtVerifierOptions } from './auth/JwtVerifier.js';
+export type { VerifiedTokenCacheOptions } from './auth/VerifiedTokenCache.js';
 export { JwtVerifier } from './auth/JwtVerifier.js';
 
 // dependency injection and configuration

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createTelephonyClient,
@@ -42,8 +42,11 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function serve(backend: WebhookBackend, maxBodyBytes?: number) {
-  const client = createTelephonyClient(backend, maxBodyBytes === undefined ? {} : { maxBodyBytes });
+async function serve(backend: WebhookBackend, maxBodyBytes?: number, bodyTimeoutMs?: number) {
+  const client = createTelephonyClient(backend, {
+    ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }),
+    ...(bodyTimeoutMs === undefined ? {} : { bodyTimeoutMs }),
+  });
   server = createServer(client.nodeHandler);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -111,6 +114,35 @@ describe('the webhook entry point over node:http', () => {
     });
     expect(response.status).toBe(413);
     expect(backend.seen).toEqual([]);
+  });
+
+  it('answers 413 to a streamed body over the limit and lets go of the connection of a sender that keeps on', async () => {
+    const backend = new WebhookBackend();
+    const { url } = await serve(backend, 1024, 300);
+    const { port } = new URL(url);
+    const socket = connect({ host: '127.0.0.1', port: Number(port), allowHalfOpen: true });
+    await once(socket, 'connect');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+    });
+    const ended = once(socket, 'end');
+    socket.write(
+      'POST /api/calls HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer good\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+    );
+    const chunk = `258\r\n${'x'.repeat(600)}\r\n`;
+    const pump = setInterval(() => socket.writable && socket.write(chunk), 20);
+    await ended;
+    expect(received).toMatch(/^HTTP\/1\.1 413/);
+    expect(backend.seen).toEqual([]);
+    // The server let go of the socket too (bodyTimeoutMs after the request), not only of its writing side.
+    const open = () =>
+      new Promise<number>((resolve) => server?.getConnections((_error, count) => resolve(count)));
+    const deadline = Date.now() + 3_000;
+    while ((await open()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    clearInterval(pump);
+    socket.destroy();
+    expect(await open()).toBe(0);
   });
 
   it('uses a body a framework already parsed', async () => {

@@ -3,6 +3,7 @@ import { type Logger, phone, silentLogger, type TelephonyEvent } from '@switchbo
 import {
   describeWebhookAttackSuite,
   type KeySet,
+  ShiftableClock,
   SwitchableKeyServer,
   TestTokenIssuer,
   type WebhookAttackTarget,
@@ -11,6 +12,8 @@ import { Agent, fetch as undiciFetch } from 'undici';
 import { type GraphTestBed, startGraphTestBed } from './graphTestBed.js';
 
 const issuerUrl = 'https://api.botframework.com';
+const bodyTimeoutMs = 500;
+const headersTimeoutMs = 1_000;
 
 function terminated(callId: string, marker: string): string {
   return JSON.stringify({
@@ -54,8 +57,12 @@ async function startGraphAttackTarget(): Promise<WebhookAttackTarget> {
     warn: (message) => warnings.push(message),
     error: (message) => warnings.push(message),
   };
+  const clock = new ShiftableClock();
   bed = await startGraphTestBed({
+    client: { bodyTimeoutMs },
+    server: { headersTimeoutMs },
     backend: {
+      clock,
       openIdConfigurationUrl: keys.openIdConfigurationUrl,
       notificationIssuers: [issuerUrl],
       applicationInstanceId: '3d913abb-aec0-4964-8fa6-3c6850c4f278',
@@ -82,6 +89,11 @@ async function startGraphAttackTarget(): Promise<WebhookAttackTarget> {
     warnings,
     forgedBody: (marker) => terminated(call.id, marker),
     benignBody: (marker) => terminated(randomUUID(), marker),
+    openClientPorts: () => running.webhook.openClientPorts(),
+    clock,
+    bodyTimeoutMs,
+    headersTimeoutMs,
+    foreignTenantClaims: { tid: randomUUID() },
     // Graph change-notification subscriptions validate with `?validationToken=`; a calling bot has none.
     validationHandshake: () => ({ query: `?validationToken=${validationToken}`, body: '{}' }),
     async close() {
@@ -92,4 +104,4 @@ async function startGraphAttackTarget(): Promise<WebhookAttackTarget> {
   };
 }
 
-describeWebhookAttackSuite('Graph', startGraphAttackTarget);
+describeWebhookAttackSuite('Graph', startGraphAttackTarget, { tenants: true });

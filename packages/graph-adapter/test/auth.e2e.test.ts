@@ -132,6 +132,45 @@ describe('Graph notification authentication', () => {
     expect(incoming).toEqual([]);
   });
 
+  it('answers 401 for a genuine token of another tenant, and accepts its own tenant in any case', async () => {
+    const foreign = await issuer.sign({ ...valid, claims: { tid: crypto.randomUUID() } });
+    expect((await post(`Bearer ${foreign}`)).status).toBe(401);
+    expect(events).toEqual([]);
+    const upper = await issuer.sign({ ...valid, claims: { tid: tenantId.toUpperCase() } });
+    expect((await post(`Bearer ${upper}`)).status).toBe(202);
+    expect(incoming).toHaveLength(1);
+  });
+
+  it.each([
+    ['a listed tenant', ['11111111-2222-3333-4444-555555555555'], 202],
+    ['any tenant with "*"', '*' as const, 202],
+    ['an unlisted tenant', ['99999999-2222-3333-4444-555555555555'], 401],
+  ] as const)('with acceptedTenants, answers %s', async (_case, acceptedTenants, status) => {
+    const server = await startWebhookServer();
+    const backend = new GraphBackend({
+      tenantId,
+      appId,
+      appSecret: 'unused',
+      callbackUrl: server.url,
+      openIdConfigurationUrl: keys.openIdConfigurationUrl,
+      acceptedTenants,
+    });
+    const other = createTelephonyClient(backend);
+    server.mount(other.nodeHandler);
+    try {
+      const token = await issuer.sign({ ...valid, claims: { tid: '11111111-2222-3333-4444-555555555555' } });
+      const response = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: freshCall(),
+      });
+      expect(response.status).toBe(status);
+    } finally {
+      await other.close();
+      await server.close();
+    }
+  });
+
   it('checks the token before reading the body: an unauthenticated garbage body is 401, not 400', async () => {
     expect((await post(undefined, '{"value": not json')).status).toBe(401);
     expect(events).toEqual([]);

@@ -97,6 +97,32 @@ describe('graph backendModule', () => {
     });
   });
 
+  it('reads graph.acceptedTenants ("*", a list, or the comma-separated SWITCHBOARD_GRAPH_ACCEPTED_TENANTS)', () => {
+    expect(
+      readGraphConfig({ backend: 'graph', graph: valid } as TelephonyConfig).acceptedTenants,
+    ).toBeUndefined();
+    const read = (acceptedTenants: unknown) =>
+      readGraphConfig({ backend: 'graph', graph: { ...valid, acceptedTenants } } as TelephonyConfig)
+        .acceptedTenants;
+    expect(read('*')).toBe('*');
+    expect(read(['t-1', 't-2'])).toEqual(['t-1', 't-2']);
+    const env = {
+      SWITCHBOARD_BACKEND: 'graph',
+      SWITCHBOARD_GRAPH_TENANT_ID: valid.tenantId,
+      SWITCHBOARD_GRAPH_APP_ID: valid.appId,
+      SWITCHBOARD_GRAPH_CALLBACK_URL: valid.callbackUrl,
+      SWITCHBOARD_GRAPH_APP_SECRET: 'secret',
+    };
+    const fromEnv = (tenants: string) =>
+      readGraphConfig(loadTelephonyConfig({ env: { ...env, SWITCHBOARD_GRAPH_ACCEPTED_TENANTS: tenants } }))
+        .acceptedTenants;
+    expect(fromEnv('t-1, t-2')).toEqual(['t-1', 't-2']);
+    expect(fromEnv('*')).toBe('*');
+    for (const wrong of [[], '', 42, ['t-1', '']]) {
+      expect(configError({ ...valid, acceptedTenants: wrong }).message).toContain('graph.acceptedTenants');
+    }
+  });
+
   it('binds a GraphBackend that the container wraps in a client', async () => {
     const container = await createTelephonyContainer(
       { backend: 'graph', graph: { ...valid, keepAliveIntervalMs: 60_000 } },

@@ -1,5 +1,11 @@
-import { createTelephonyClient, type TelephonyClient } from '@switchboard/core';
-import { GraphEmulator, type GraphEmulatorOptions, startWebhookServer } from '@switchboard/testing';
+import { createTelephonyClient, type TelephonyClient, type TelephonyClientOptions } from '@switchboard/core';
+import {
+  GraphEmulator,
+  type GraphEmulatorOptions,
+  startWebhookServer,
+  type WebhookServer,
+  type WebhookServerTimeouts,
+} from '@switchboard/testing';
 import { GraphBackend, type GraphBackendOptions } from '../src/backend/GraphBackend.js';
 
 /** A bot on the Graph backend, wired to a Graph emulator over real https, with its webhook on 127.0.0.1. */
@@ -9,6 +15,7 @@ export interface GraphTestBed {
   readonly client: TelephonyClient;
   /** The bot's webhook URL (the calls' callbackUri). */
   readonly webhookUrl: string;
+  readonly webhook: WebhookServer;
   /** Makes another backend on the same emulator (a restarted bot). */
   backendOptions(extra?: Partial<GraphBackendOptions>): GraphBackendOptions;
   close(): Promise<void>;
@@ -16,10 +23,15 @@ export interface GraphTestBed {
 
 /** Starts an emulator, a webhook server and a client on a `GraphBackend` configured for them. */
 export async function startGraphTestBed(
-  options: { readonly backend?: Partial<GraphBackendOptions>; readonly emulator?: GraphEmulatorOptions } = {},
+  options: {
+    readonly backend?: Partial<GraphBackendOptions>;
+    readonly emulator?: GraphEmulatorOptions;
+    readonly client?: TelephonyClientOptions;
+    readonly server?: WebhookServerTimeouts;
+  } = {},
 ): Promise<GraphTestBed> {
   const emulator = await GraphEmulator.start(options.emulator);
-  const webhook = await startWebhookServer();
+  const webhook = await startWebhookServer(undefined, options.server);
   const backendOptions = (extra: Partial<GraphBackendOptions> = {}): GraphBackendOptions => ({
     tenantId: emulator.tenantId,
     appId: emulator.appId,
@@ -34,7 +46,7 @@ export async function startGraphTestBed(
     ...extra,
   });
   const backend = new GraphBackend(backendOptions());
-  const client = createTelephonyClient(backend);
+  const client = createTelephonyClient(backend, options.client);
   webhook.mount(client.nodeHandler);
   emulator.setBotNotificationUrl(webhook.url);
   return {
@@ -42,6 +54,7 @@ export async function startGraphTestBed(
     backend,
     client,
     webhookUrl: webhook.url,
+    webhook,
     backendOptions,
     async close() {
       await client.close();

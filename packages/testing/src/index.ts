@@ -4,6 +4,7 @@
 import './memory/register.js';
 
 // --- clock, in-memory backend, simulated phone network (src/clock, src/memory, src/simulation) ---
+export { ShiftableClock } from './clock/ShiftableClock.js';
 export { VirtualClock, virtualEpoch } from './clock/VirtualClock.js';
 export type { MemoryBackendOptions } from './memory/MemoryBackend.js';
 export { defaultMemoryBotIdentity, MemoryBackend } from './memory/MemoryBackend.js';
@@ -43,7 +44,7 @@ export { GraphEmulator } from './emulators/graph/GraphEmulator.js';
 export type { GraphDelivery } from './emulators/graph/GraphNotifier.js';
 
 // --- loopback webhook server (src/http) ---
-export type { WebhookServer } from './http/startWebhookServer.js';
+export type { WebhookServer, WebhookServerTimeouts } from './http/startWebhookServer.js';
 export { startWebhookServer } from './http/startWebhookServer.js';
 
 // --- real-time media: emulated ACS media streaming (src/emulators/acs/streaming), real-time media ---
@@ -55,7 +56,13 @@ export type { PacedStream } from './emulators/acs/streaming/FramePacer.js';
 export { FramePacer } from './emulators/acs/streaming/FramePacer.js';
 
 // --- webhook attack suite (src/attacks, reliability and security) ---
-export type { AttackRequest, WebhookAttackTarget } from './attacks/describeWebhookAttackSuite.js';
+export type { EventGridAttackSurface } from './attacks/describeChannelAttacks.js';
+export type { MediaAttackSurface } from './attacks/describeMediaAttacks.js';
+export type {
+  AttackRequest,
+  WebhookAttackFeatures,
+  WebhookAttackTarget,
+} from './attacks/describeWebhookAttackSuite.js';
 export { describeWebhookAttackSuite } from './attacks/describeWebhookAttackSuite.js';
 export type { KeySet } from './attacks/SwitchableKeyServer.js';
 export { SwitchableKeyServer } from './attacks/SwitchableKeyServer.js';

@@ -42,6 +42,7 @@ function authOf(settings: AcsSettings): AcsWebhookAuth | 'off' {
     resourceId: settings.resourceId as string,
     ...(settings.keysUrl !== undefined ? { keysUrl: settings.keysUrl } : {}),
     ...(settings.eventGridSecret !== undefined ? { eventGridSecret: settings.eventGridSecret } : {}),
+    ...(settings.maxKeyStalenessMs !== undefined ? { maxKeyStalenessMs: settings.maxKeyStalenessMs } : {}),
     ...(entra !== undefined
       ? {
           eventGridEntra: {

@@ -93,6 +93,15 @@ export const acsConfigSchema = z
         }),
       })
       .optional(),
+    maxKeyStalenessMs: setting(
+      z
+        .number({ error: unlessMissing('must be a positive number of milliseconds') })
+        .positive('must be a positive number of milliseconds'),
+      {
+        description:
+          'How long the last good signing keys stay trusted while the key source fails (default 24 hours); then every callback is refused.',
+      },
+    ).optional(),
     callerId: setting(
       z.string().regex(/^\+[1-9]\d{1,14}$/, 'must be a phone number in E.164 form (+14255550123)'),
       {

@@ -16,6 +16,7 @@ import {
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { AcsWebhookAuth } from '../webhook/AcsWebhookAuth.js';
 import { acsCallbackIssuer, acsCallbackKeysUrl } from '../webhook/AcsWebhookAuth.js';
+import { MediaUpgradeGate, type MediaUpgradeLimits, upgradeListeners } from './MediaUpgradeGate.js';
 import { parseAcsStreamingMessage } from './parseAcsStreamingMessage.js';
 
 /** Options of the ACS media streaming WebSocket endpoint. */
@@ -26,6 +27,8 @@ export interface AcsMediaStreamServerOptions {
   readonly path?: string;
   /** Largest message accepted (default 256 KiB); larger ones close the connection with 1009. */
   readonly maxPayloadBytes?: number;
+  /** Limits on upgrades and connections (pending handshakes, handshake time, per call, in all). */
+  readonly limits?: MediaUpgradeLimits;
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly fetch?: typeof globalThis.fetch;
@@ -40,8 +43,10 @@ export interface AcsMediaStreamStats {
   /** Messages that could not be read, were of an unknown kind, or named no call: counted and skipped. */
   readonly malformedFrames: number;
   readonly framesSent: number;
-  /** Upgrade requests refused (authentication failed or no call connection id). */
+  /** Upgrade requests refused (authentication failed, limits reached, or not this endpoint's path). */
   readonly refusedConnections: number;
+  /** Upgrades being authenticated now. */
+  readonly pendingHandshakes: number;
 }
 
 interface Connection {
@@ -59,10 +64,6 @@ const defaultSampleRate = 16_000;
 function header(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function refuse(socket: Duplex, status: number, message: string): void {
-  socket.end(`HTTP/1.1 ${status} ${message}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
 /**
@@ -87,9 +88,9 @@ export class AcsMediaStreamServer {
   #transcriptsReceived = 0;
   #malformed = 0;
   #framesSent = 0;
-  #refused = 0;
+  readonly #gate: MediaUpgradeGate;
 
-  /** For `server.on('upgrade', …)`: upgrades on other paths are left to other listeners. */
+  /** For `server.on('upgrade', …)`: other paths are left to other listeners, or answered 404 if there are none. */
   readonly upgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     this.handleUpgrade(request, socket, head);
   };
@@ -98,6 +99,7 @@ export class AcsMediaStreamServer {
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? silentLogger;
     this.#path = options.path;
+    this.#gate = new MediaUpgradeGate(options.limits ?? {}, this.#logger);
     this.#wss = new WebSocketServer({
       noServer: true,
       maxPayload: options.maxPayloadBytes ?? 256 * 1024,
@@ -106,10 +108,12 @@ export class AcsMediaStreamServer {
     if (options.auth === 'off') {
       this.#logger.warn('ACS media streaming authentication is off: any connection is accepted.');
     } else {
+      const { issuer, resourceId, keysUrl, maxKeyStalenessMs } = options.auth;
       this.#verifier = new JwtVerifier({
-        issuers: [options.auth.issuer ?? acsCallbackIssuer],
-        audiences: [options.auth.resourceId],
-        keys: { jwksUrl: options.auth.keysUrl ?? acsCallbackKeysUrl },
+        ...(maxKeyStalenessMs !== undefined ? { maxKeyStalenessMs } : {}),
+        issuers: [issuer ?? acsCallbackIssuer],
+        audiences: [resourceId],
+        keys: { jwksUrl: keysUrl ?? acsCallbackKeysUrl },
         clock: this.#clock,
         logger: this.#logger,
         ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -135,18 +139,30 @@ export class AcsMediaStreamServer {
       transcriptsReceived: this.#transcriptsReceived,
       malformedFrames: this.#malformed,
       framesSent: this.#framesSent,
-      refusedConnections: this.#refused,
+      refusedConnections: this.#gate.refused,
+      pendingHandshakes: this.#gate.pending,
     };
   }
 
-  /** Handles one upgrade request; false when its path is not this endpoint's (nothing was done). */
+  /**
+   * Handles one upgrade request; false when its path is not this endpoint's and another upgrade listener may
+   * claim it (nothing was done). Every upgrade it handles is either accepted or answered and closed.
+   */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    if (this.#path !== undefined) {
-      const path = (request.url ?? '/').split('?')[0];
-      if (path !== this.#path) return false;
-    }
+    const path = (request.url ?? '/').split('?')[0];
+    if (this.#path !== undefined && path !== this.#path && upgradeListeners(request) > 1) return false;
     socket.on('error', () => socket.destroy());
-    void this.#accept(request, socket, head);
+    if (this.#path !== undefined && path !== this.#path) {
+      this.#gate.refuse(socket, 404, 'Not Found', 'not the media streaming path');
+      return true;
+    }
+    if (this.#closing) {
+      this.#gate.refuse(socket, 503, 'Service Unavailable', 'closing');
+      return true;
+    }
+    const callId = header(request, callConnectionHeader) || undefined;
+    if (this.#gate.admit(socket, callId, this.#connections.size))
+      void this.#accept(request, socket, head, callId);
     return true;
   }
 
@@ -176,41 +192,38 @@ export class AcsMediaStreamServer {
     for (const connection of this.#connections) connection.socket.terminate();
     this.#connections.clear();
     this.#audioByCall.clear();
+    this.#gate.clear();
   }
 
-  async #accept(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    if (this.#closing) {
-      refuse(socket, 503, 'Service Unavailable');
+  async #accept(
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    callId: string | undefined,
+  ): Promise<void> {
+    const authorization = header(request, 'authorization');
+    if (this.#verifier && !(await this.#gate.authenticate(this.#verifier, authorization, socket))) return;
+    if (socket.destroyed) return;
+    // Checked again: other upgrades for the call may have completed while this one was authenticated.
+    if (this.#gate.callFull(callId)) {
+      this.#gate.refuse(socket, 429, 'Too Many Requests', 'too many connections for the call');
       return;
     }
-    if (this.#verifier) {
-      try {
-        await this.#verifier.verifyBearer(header(request, 'authorization'));
-      } catch (error) {
-        this.#refused++;
-        this.#logger.debug('media streaming connection refused', {
-          reason: TelephonyError.is(error) ? error.reason : 'unauthorized',
-        });
-        refuse(socket, 401, 'Unauthorized');
-        return;
-      }
-    }
-    if (socket.destroyed) return;
-    this.#wss.handleUpgrade(request, socket, head, (ws) =>
-      this.#open(ws, header(request, callConnectionHeader)),
-    );
+    // ws completes a valid handshake synchronously (and answers an invalid one itself), so #open counts in time.
+    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#open(ws, callId));
   }
 
   #open(socket: WebSocket, callId: string | undefined): void {
     const connection: Connection = {
       socket,
-      callId: callId || undefined,
+      callId,
       channel: undefined,
       sampleRate: defaultSampleRate,
       malformed: 0,
       announced: false,
     };
     this.#connections.add(connection);
+    if (callId !== undefined) this.#gate.count(callId, 1);
     socket.on('message', (data, isBinary) => this.#message(connection, data, isBinary));
     socket.on('error', (error) =>
       this.#logger.debug('media streaming socket error', { error: error.message }),
@@ -251,8 +264,14 @@ export class AcsMediaStreamServer {
         this.#identify(connection, 'audio');
         return;
       case 'TranscriptionMetadata':
-        if (connection.callId === undefined && message.callConnectionId)
+        if (connection.callId === undefined && message.callConnectionId) {
+          if (this.#gate.callFull(message.callConnectionId)) {
+            connection.socket.close(1008, 'too many connections for the call');
+            return;
+          }
           connection.callId = message.callConnectionId;
+          this.#gate.count(message.callConnectionId, 1);
+        }
         this.#identify(connection, 'transcription');
         return;
       case 'TranscriptionData': {
@@ -310,6 +329,7 @@ export class AcsMediaStreamServer {
   #closed(connection: Connection, code: number, reason: string): void {
     this.#connections.delete(connection);
     const { callId, channel } = connection;
+    if (callId !== undefined) this.#gate.count(callId, -1);
     if (callId === undefined || channel === undefined) return;
     const list = this.#audioByCall.get(callId);
     if (list) {

@@ -34,4 +34,6 @@ export interface AcsWebhookAuth {
   readonly issuer?: string;
   readonly eventGridSecret?: string;
   readonly eventGridEntra?: EventGridEntraAuth;
+  /** How old the last good signing keys may get while their source fails (default 24 h); then tokens are refused. */
+  readonly maxKeyStalenessMs?: number;
 }

@@ -13,6 +13,7 @@ import {
 import { normalizeAcsEvents } from '../normalize/normalizeAcsEvents.js';
 import type { AcsWebhookAuth } from './AcsWebhookAuth.js';
 import { acsCallbackIssuer, acsCallbackKeysUrl, eventGridSecretHeader } from './AcsWebhookAuth.js';
+import { type AcsChannel, channelOfBody, checkChannel } from './acsChannels.js';
 
 /** Options of the ACS webhook handler. */
 export interface AcsWebhookHandlerOptions {
@@ -23,8 +24,6 @@ export interface AcsWebhookHandlerOptions {
   /** The fetch used for the key sets (e.g. one that trusts a test CA). */
   readonly fetch?: typeof globalThis.fetch;
 }
-
-type Channel = 'callback' | 'eventGrid';
 
 function unauthorized(message: string): TelephonyError {
   return new TelephonyError('unauthorized', message, { backend: 'acs' });
@@ -58,26 +57,14 @@ function queryParameter(path: string, name: string): string | undefined {
   return new URLSearchParams(path.slice(query + 1)).get(name) ?? undefined;
 }
 
-function isEventGridSchema(body: unknown): boolean {
-  const elements = Array.isArray(body) ? body : [body];
-  return (
-    elements.length > 0 &&
-    elements.every(
-      (element) =>
-        typeof element === 'object' &&
-        element !== null &&
-        typeof (element as Record<string, unknown>).eventType === 'string' &&
-        !('specversion' in element),
-    )
-  );
-}
-
 /**
- * Serves both ACS webhook channels on one path: Call Automation callbacks (CloudEvents, authenticated by their
- * bearer JWT before anything is parsed) and Event Grid deliveries (the SubscriptionValidation and CloudEvents
- * `OPTIONS` handshakes, and notifications such as IncomingCall, authenticated by a shared secret or an Entra
- * token). An unauthenticated request rejects with `TelephonyError('unauthorized')` and yields no events; a body
- * that is not a notification rejects with `invalidPayload`.
+ * Serves both ACS webhook channels on one path, telling them apart by headers alone so that nothing of an
+ * unauthenticated body is read: Event Grid deliveries carry `aeg-event-type` (the SubscriptionValidation and
+ * CloudEvents `OPTIONS` handshakes, and notifications such as IncomingCall, authenticated by a shared secret or an
+ * Entra token); Call Automation callbacks carry none and a bearer JWT. Each channel accepts only the event types
+ * it carries (`checkChannel`). An unauthenticated request, or an event on the wrong channel, rejects with
+ * `TelephonyError('unauthorized')` and yields no events; a body that is not a notification rejects with
+ * `invalidPayload`.
  */
 export class AcsWebhookHandler {
   readonly #auth: AcsWebhookAuth | undefined;
@@ -112,7 +99,9 @@ export class AcsWebhookHandler {
       throw new TelephonyError('invalidConfig', 'acs.eventGridSecret must not be empty', { backend: 'acs' });
     }
     this.#auth = auth;
+    const limits = auth.maxKeyStalenessMs !== undefined ? { maxKeyStalenessMs: auth.maxKeyStalenessMs } : {};
     this.#callbackVerifier = new JwtVerifier({
+      ...limits,
       issuers: [auth.issuer ?? acsCallbackIssuer],
       audiences: [auth.resourceId],
       keys: { jwksUrl: auth.keysUrl ?? acsCallbackKeysUrl },
@@ -120,6 +109,7 @@ export class AcsWebhookHandler {
     });
     if (auth.eventGridEntra) {
       this.#eventGridVerifier = new JwtVerifier({
+        ...limits,
         issuers: auth.eventGridEntra.issuers,
         audiences: auth.eventGridEntra.audiences,
         keys: { jwksUrl: auth.eventGridEntra.keysUrl },
@@ -137,20 +127,18 @@ export class AcsWebhookHandler {
   async handleWebhook(request: WebhookRequest): Promise<WebhookResult> {
     const method = request.method.toUpperCase();
     if (method === 'OPTIONS') return this.#handshake(request);
-    if (headerValue(request, 'aeg-event-type') !== undefined) {
-      await this.#authenticate('eventGrid', request);
-      return this.#eventGrid(parseJsonBody(request.body));
+    // Event Grid marks every delivery (handshake or notification) with `aeg-event-type`; callbacks never do.
+    const marked = headerValue(request, 'aeg-event-type') !== undefined;
+    await this.#authenticate(marked ? 'eventGrid' : 'callback', request);
+    const body = parseJsonBody(request.body);
+    let channel: AcsChannel;
+    if (this.#auth === undefined) {
+      // Nothing is authenticated: the body's shape picks the channel, as local tools send either way.
+      channel = marked ? 'eventGrid' : channelOfBody(body);
+    } else {
+      channel = marked ? 'eventGrid' : 'callback';
+      checkChannel(channel, body);
     }
-    // Without Event Grid's header, only the body tells the channels apart; parsing alone acts on nothing.
-    let body: unknown;
-    try {
-      body = parseJsonBody(request.body);
-    } catch (error) {
-      await this.#authenticate('callback', request);
-      throw error;
-    }
-    const channel: Channel = isEventGridSchema(body) ? 'eventGrid' : 'callback';
-    await this.#authenticate(channel, request);
     if (channel === 'eventGrid') return this.#eventGrid(body);
     return { response: emptyResponse(200), events: this.#normalize(body) };
   }
@@ -199,7 +187,7 @@ export class AcsWebhookHandler {
     return normalizeAcsEvents(body, { receivedAt: new Date(this.#clock.now()) });
   }
 
-  async #authenticate(channel: Channel, request: WebhookRequest): Promise<void> {
+  async #authenticate(channel: AcsChannel, request: WebhookRequest): Promise<void> {
     const auth = this.#auth;
     if (auth === undefined) return;
     const authorization = headerValue(request, 'authorization');

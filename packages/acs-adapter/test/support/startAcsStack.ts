@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { Logger, TelephonyClient, TelephonyEvent } from '@switchboard/core';
+import type { Clock, Logger, TelephonyClient, TelephonyEvent } from '@switchboard/core';
 import { createTelephonyClient, silentLogger } from '@switchboard/core';
-import { AcsEmulator, startWebhookServer } from '@switchboard/testing';
+import {
+  AcsEmulator,
+  startWebhookServer,
+  type WebhookServer,
+  type WebhookServerTimeouts,
+} from '@switchboard/testing';
 import { AcsBackend } from '../../src/backend/AcsBackend.js';
 import type { AcsRetryOptions } from '../../src/backend/acsRetryPolicy.js';
 
@@ -13,6 +18,8 @@ export interface AcsStack {
   /** The bot's webhook URL (callbacks and Event Grid). */
   readonly webhookUrl: string;
   readonly eventGridSecret: string;
+  /** The bot's server (webhook, and the media WebSocket when `mediaPath` is set). */
+  readonly server: WebhookServer;
   /** Every event the client dispatched, in order. */
   readonly events: readonly TelephonyEvent[];
   close(): Promise<void>;
@@ -27,13 +34,19 @@ export interface AcsStackOptions {
   readonly logger?: Logger;
   /** Where the bot reads the callback token keys (default: the emulator's `keysUrl`). */
   readonly keysUrl?: (emulator: AcsEmulator) => string;
+  readonly clock?: Clock;
+  /** Serve the media WebSocket at this path of the bot's server. */
+  readonly mediaPath?: string;
+  /** The client's `bodyTimeoutMs`. */
+  readonly bodyTimeoutMs?: number;
+  readonly serverTimeouts?: WebhookServerTimeouts;
 }
 
 /** Starts the emulator, a `node:http` server mounting `client.nodeHandler`, and the client. */
 export async function startAcsStack(options: AcsStackOptions = {}): Promise<AcsStack> {
   const logger = options.logger ?? silentLogger;
   const emulator = await AcsEmulator.start({ logger });
-  const server = await startWebhookServer('/api/acs');
+  const server = await startWebhookServer('/api/acs', options.serverTimeouts);
   const webhookUrl = server.url;
   const eventGridSecret = randomBytes(16).toString('hex');
   const backend = new AcsBackend({
@@ -48,9 +61,15 @@ export async function startAcsStack(options: AcsStackOptions = {}): Promise<AcsS
     },
     retry: { retryDelayMs: 50, maxRetryDelayMs: 200, ...options.retry },
     logger,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.mediaPath
+      ? { mediaStreamingUrl: new URL(options.mediaPath, webhookUrl.replace('http', 'ws')).href }
+      : {}),
   });
+  if (options.mediaPath) server.mountUpgrade(backend.mediaStreams.upgradeHandler);
   const client = createTelephonyClient(backend, {
     logger,
+    ...(options.bodyTimeoutMs ? { bodyTimeoutMs: options.bodyTimeoutMs } : {}),
     ...(options.operationTimeoutMs ? { operationTimeoutMs: options.operationTimeoutMs } : {}),
   });
   server.mount(client.nodeHandler);
@@ -63,6 +82,7 @@ export async function startAcsStack(options: AcsStackOptions = {}): Promise<AcsS
     client,
     webhookUrl,
     eventGridSecret,
+    server,
     events,
     async close() {
       subscription.unsubscribe();

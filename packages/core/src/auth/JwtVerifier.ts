@@ -10,6 +10,8 @@ import { type Clock, systemClock } from '../clock/Clock.js';
 import { TelephonyError } from '../errors/TelephonyError.js';
 import { type Logger, silentLogger } from '../logging/Logger.js';
 import type { JsonWebKey } from './JsonWebKey.js';
+import { asymmetricAlgorithms, describeFailure, signingKeys } from './jwtKeySets.js';
+import { VerifiedTokenCache, type VerifiedTokenCacheOptions } from './VerifiedTokenCache.js';
 
 /**
  * How a `JwtVerifier` checks tokens and where it finds the signing keys: a JWKS URL (ACS), an OpenID
@@ -28,10 +30,26 @@ export interface JwtVerifierOptions {
   readonly requiredClaims?: readonly string[];
   /** Accepted signature algorithms, asymmetric only. Default `['RS256']`. */
   readonly algorithms?: readonly string[];
-  /** Allowed clock skew for `exp` and `nbf`. Default 60 seconds. */
+  /** Allowed clock skew for `exp`, `nbf` and `iat`. Default 60 seconds. */
   readonly clockToleranceSeconds?: number;
+  /**
+   * Longest lifetime accepted (`exp` minus `iat`, or minus now without `iat`). Default 24 hours: the longest
+   * tokens the services send are the ACS media streaming tokens (24 hours).
+   */
+  readonly maxTokenLifetimeSeconds?: number;
   /** Age after which fetched keys are fetched again before use. Default 2 hours. */
   readonly refreshIntervalMs?: number;
+  /**
+   * How old the last good keys may get while the key source fails: past it, tokens are refused until a fetch
+   * succeeds (logged at `error`). Default 24 hours, the interval at which Microsoft's own SDKs re-read these
+   * keys. Ignored for a fixed key set.
+   */
+  readonly maxKeyStalenessMs?: number;
+  /**
+   * The cache of verified tokens (keyed by the whole token, each until its `exp`, cleared when the keys change);
+   * `false` turns it off. Default 1,000 tokens, 2 MiB.
+   */
+  readonly tokenCache?: VerifiedTokenCacheOptions | false;
   /** Least time between two key fetches triggered by tokens (unknown key id, stale keys). Default 30 s. */
   readonly minRefreshIntervalMs?: number;
   /** The fetch used for the key documents, e.g. one that trusts a test CA. Default `globalThis.fetch`. */
@@ -41,20 +59,6 @@ export interface JwtVerifierOptions {
   readonly clock?: Clock;
 }
 
-const asymmetricAlgorithms: ReadonlySet<string> = new Set([
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-]);
-const signingKeyTypes: ReadonlySet<string> = new Set(['RSA', 'EC', 'OKP']);
 const maxTokenLength = 16_384;
 const compactJws = /^[\w-]+\.[\w-]*\.[\w-]*$/;
 const fetchTimeoutMs = 10_000;
@@ -78,44 +82,13 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Keeps the public signing keys of a set and throws if none is usable. */
-function signingKeys(document: unknown, source: string): JSONWebKeySet {
-  if (!isRecord(document) || !Array.isArray(document.keys)) {
-    throw new Error(`${source} is not a JSON Web Key Set`);
-  }
-  const keys = document.keys.filter(
-    (key): key is JsonWebKey =>
-      isRecord(key) &&
-      typeof key.kty === 'string' &&
-      signingKeyTypes.has(key.kty) &&
-      (key.use === undefined || key.use === 'sig') &&
-      key.d === undefined,
-  );
-  if (keys.length === 0) throw new Error(`${source} holds no public signing key`);
-  return { keys };
-}
-
-/** Maps a jose verification failure to a short reason; never includes the token. */
-function describeFailure(error: unknown): string {
-  if (error instanceof errors.JWTExpired) return 'token expired';
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'nbf') return 'token not yet valid';
-    if (error.reason === 'missing') return `missing claim: ${error.claim}`;
-    if (error.claim === 'iss') return 'wrong issuer';
-    if (error.claim === 'aud') return 'wrong audience';
-    return `invalid claim: ${error.claim}`;
-  }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return 'bad signature';
-  if (error instanceof errors.JOSEAlgNotAllowed) return 'algorithm not allowed';
-  if (error instanceof errors.JWKSNoMatchingKey) return 'unknown key';
-  return 'malformed token';
-}
-
 /**
  * Verifies the bearer tokens with which ACS and Graph sign their webhook requests. Keys are fetched lazily,
  * cached, refreshed when older than `refreshIntervalMs`, and fetched again (at most once per cooldown) when a
- * token names an unknown key id; if a fetch fails the last good keys stay in use. Every failure rejects with a
- * `TelephonyError` whose reason is `unauthorized`.
+ * token names an unknown key id; if a fetch fails the last good keys stay in use for `maxKeyStalenessMs` at most.
+ * A token issued in the future or living longer than `maxTokenLifetimeSeconds` is refused. A token verified once
+ * is remembered until its `exp` (the services reuse a token across requests), never across a change of keys.
+ * Every failure rejects with a `TelephonyError` whose reason is `unauthorized`.
  *
  * @example
  * const verifier = new JwtVerifier({
@@ -131,7 +104,11 @@ export class JwtVerifier {
   readonly #requiredClaims: readonly string[];
   readonly #clockTolerance: number;
   readonly #refreshIntervalMs: number;
+  readonly #maxStalenessMs: number;
+  readonly #maxLifetimeSeconds: number;
   readonly #cooldownMs: number;
+  readonly #fixedKeys: boolean;
+  readonly #tokens: VerifiedTokenCache | undefined;
   readonly #fetch: typeof globalThis.fetch;
   readonly #logger: Logger;
   readonly #clock: Clock;
@@ -156,6 +133,10 @@ export class JwtVerifier {
     this.#requiredClaims = [...new Set(['exp', ...(options.requiredClaims ?? [])])];
     this.#clockTolerance = options.clockToleranceSeconds ?? 60;
     this.#refreshIntervalMs = options.refreshIntervalMs ?? 2 * 60 * 60 * 1000;
+    this.#maxStalenessMs = options.maxKeyStalenessMs ?? 24 * 60 * 60 * 1000;
+    this.#maxLifetimeSeconds = options.maxTokenLifetimeSeconds ?? 24 * 60 * 60;
+    this.#fixedKeys = 'jwks' in options.keys;
+    this.#tokens = options.tokenCache === false ? undefined : new VerifiedTokenCache(options.tokenCache);
     this.#cooldownMs = options.minRefreshIntervalMs ?? 30_000;
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#logger = options.logger ?? silentLogger;
@@ -181,6 +162,15 @@ export class JwtVerifier {
 
   /** Verifies a compact JWT (signature, algorithm, issuer, audience, lifetime, required claims). */
   async verify(token: string): Promise<Claims> {
+    const cached = this.#cachedClaims(token);
+    if (cached !== undefined) return cached;
+    const claims = await this.#verifyFully(token);
+    this.#checkLifetime(claims);
+    this.#remember(token, claims);
+    return claims;
+  }
+
+  async #verifyFully(token: string): Promise<Claims> {
     if (token === '') throw unauthorized('missing token');
     if (token.length > maxTokenLength || !compactJws.test(token)) throw unauthorized('malformed token');
     let alg: unknown;
@@ -217,6 +207,39 @@ export class JwtVerifier {
     if (!(await this.#fetchShared())) throw unauthorized('signing keys could not be fetched');
   }
 
+  // Token times are real time, as jose checks them; only key refresh decisions follow the injected clock.
+  #cachedClaims(token: string): Claims | undefined {
+    const keys = this.#cache;
+    if (this.#tokens === undefined || keys === undefined) return undefined;
+    // Keys due for a refresh take the full path, which refreshes them (and clears the cache when they change).
+    if (!this.#fixedKeys && this.#clock.now() - keys.fetchedAt >= this.#refreshAgeMs()) return undefined;
+    return this.#tokens.get(token, Date.now());
+  }
+
+  #remember(token: string, claims: Claims): void {
+    const { exp, nbf } = claims;
+    if (this.#tokens === undefined || typeof exp !== 'number') return;
+    const now = Date.now();
+    if (typeof nbf === 'number' && nbf * 1000 > now) return;
+    // Accepted within the clock tolerance after its exp: verified, but never served from the cache.
+    if (exp * 1000 <= now) return;
+    this.#tokens.set(token, claims, exp * 1000);
+  }
+
+  #checkLifetime(claims: Claims): void {
+    const now = Date.now() / 1000;
+    const { iat, exp } = claims;
+    if (typeof iat === 'number' && iat > now + this.#clockTolerance)
+      throw unauthorized('token issued in the future');
+    if (typeof exp === 'number' && exp - (typeof iat === 'number' ? iat : now) > this.#maxLifetimeSeconds) {
+      throw unauthorized('token lifetime too long');
+    }
+  }
+
+  #refreshAgeMs(): number {
+    return Math.min(this.#refreshIntervalMs, this.#maxStalenessMs);
+  }
+
   async #verifyWith(token: string, keySet: JWTVerifyGetKey): Promise<Claims> {
     const { payload } = await jwtVerify(token, keySet, {
       issuer: [...this.#options.issuers],
@@ -228,21 +251,47 @@ export class JwtVerifier {
     return payload;
   }
 
-  /** The cached keys, fetched first if there are none yet or they are older than the refresh interval. */
+  /**
+   * The cached keys, fetched first if there are none yet or they are older than the refresh interval; keys older
+   * than the allowed staleness that could not be refreshed are dropped (fail closed).
+   */
   async #currentKeys(): Promise<KeyCache> {
     const cache = this.#cache;
-    const stale = cache !== undefined && this.#clock.now() - cache.fetchedAt >= this.#refreshIntervalMs;
-    if ((cache === undefined || stale) && !('jwks' in this.#options.keys)) {
+    const stale = cache !== undefined && this.#clock.now() - cache.fetchedAt >= this.#refreshAgeMs();
+    if ((cache === undefined || stale) && !this.#fixedKeys) {
       if (this.#inFlight !== undefined) await this.#inFlight;
       else if (this.#cooledDown()) await this.#fetchShared();
+      this.#dropIfTooStale();
     }
     if (this.#cache === undefined) throw unauthorized('signing keys unavailable');
     return this.#cache;
   }
 
+  #dropIfTooStale(): void {
+    const cache = this.#cache;
+    if (cache === undefined) return;
+    const ageMs = this.#clock.now() - cache.fetchedAt;
+    if (ageMs <= this.#maxStalenessMs) return;
+    this.#cache = undefined;
+    this.#tokens?.clear();
+    this.#logger.error(
+      'JWT signing keys are older than maxKeyStalenessMs and could not be refreshed: tokens are refused until the key source answers',
+      { url: this.#sourceUrl(), ageMs, maxKeyStalenessMs: this.#maxStalenessMs },
+    );
+  }
+
+  #sourceUrl(): string {
+    const source = this.#options.keys;
+    return 'jwksUrl' in source
+      ? source.jwksUrl
+      : 'openIdConfigurationUrl' in source
+        ? source.openIdConfigurationUrl
+        : '';
+  }
+
   /** Fetches again for a token whose key id is unknown: joins a running fetch, else once per cooldown. */
   async #refreshForUnknownKey(used: KeyCache): Promise<KeyCache | undefined> {
-    if ('jwks' in this.#options.keys) return undefined;
+    if (this.#fixedKeys) return undefined;
     if (this.#cache !== used) return this.#cache;
     if (this.#inFlight !== undefined) await this.#inFlight;
     else if (this.#cooledDown()) await this.#fetchShared();
@@ -266,12 +315,7 @@ export class JwtVerifier {
 
   async #fetchKeys(): Promise<boolean> {
     const source = this.#options.keys;
-    const url =
-      'jwksUrl' in source
-        ? source.jwksUrl
-        : 'openIdConfigurationUrl' in source
-          ? source.openIdConfigurationUrl
-          : '';
+    const url = this.#sourceUrl();
     try {
       let jwksUrl = url;
       if ('openIdConfigurationUrl' in source) {
@@ -283,14 +327,19 @@ export class JwtVerifier {
       }
       const keys = signingKeys(await this.#fetchJson(jwksUrl), jwksUrl);
       this.#cache = { keySet: createLocalJWKSet(keys), fetchedAt: this.#clock.now() };
+      this.#tokens?.clear();
       this.#logger.debug('JWT signing keys fetched', { url: jwksUrl, keys: keys.keys.length });
       return true;
     } catch (error) {
       this.#logger.warn(
         this.#cache === undefined
           ? 'JWT signing keys could not be fetched; no keys yet'
-          : 'JWT signing keys could not be fetched; keeping the last good keys',
-        { url, error: errorMessage(error) },
+          : 'JWT signing keys could not be fetched; keeping the last good keys until maxKeyStalenessMs',
+        {
+          url,
+          error: errorMessage(error),
+          ...(this.#cache ? { keysAgeMs: this.#clock.now() - this.#cache.fetchedAt } : {}),
+        },
       );
       return false;
     }

@@ -38,6 +38,8 @@ export interface TelephonyClientOptions {
   readonly operationTimeoutMs?: number;
   /** Largest webhook body accepted (default 1 MiB). */
   readonly maxBodyBytes?: number;
+  /** Time a webhook body may take to arrive in `nodeHandler` before it is answered 408 (default 10 s). */
+  readonly bodyTimeoutMs?: number;
   /** How long events for a call the client does not know yet are held for it (default 30 s). */
   readonly earlyEventTtlMs?: number;
   /**
@@ -133,6 +135,7 @@ export class DefaultTelephonyClient implements TelephonyClient {
           });
     this.nodeHandler = createNodeHandler((request) => this.handleWebhook(request), {
       maxBodyBytes: this.#maxBodyBytes,
+      ...(options.bodyTimeoutMs !== undefined ? { bodyTimeoutMs: options.bodyTimeoutMs } : {}),
     });
     backend.attach({
       dispatch: (events) => this.dispatch(events),

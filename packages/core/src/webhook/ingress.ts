@@ -49,6 +49,16 @@ export function requestPathname(path: string): string {
   return pathname === '' ? '/' : pathname;
 }
 
+/**
+ * Whether a `Content-Type` names JSON: `application/json` or a `+json` type such as
+ * `application/cloudevents-batch+json`, parameters aside. `text/plain; charset=json` is not JSON.
+ */
+export function isJsonContentType(contentType: string): boolean {
+  const semicolon = contentType.indexOf(';');
+  const mediaType = (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
+  return mediaType === 'application/json' || /^application\/[a-z0-9!#$&^_.-]+\+json$/.test(mediaType);
+}
+
 function samePath(a: string, b: string): boolean {
   const trim = (path: string) => (path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path);
   return trim(a) === trim(b);
@@ -56,8 +66,9 @@ function samePath(a: string, b: string): boolean {
 
 /**
  * Checks what every webhook must satisfy before a backend looks at it: the path when `paths` is given (404), the
- * method (POST, or OPTIONS for the CloudEvents handshake), a JSON content type where one is given, and the body
- * size. Returns the answer to send when the request fails a check, else `undefined`.
+ * method (POST, or OPTIONS for the CloudEvents handshake), a JSON content type where one is given (415), the body
+ * size (413) and at most one `Authorization` header (401). Returns the answer to send when the request fails a
+ * check, else `undefined`.
  */
 export function checkIngress(
   request: WebhookRequest,
@@ -76,13 +87,18 @@ export function checkIngress(
   }
   if (method === 'POST') {
     const contentType = headerValue(request, 'content-type');
-    if (contentType !== undefined && !contentType.toLowerCase().includes('json')) {
+    if (contentType !== undefined && !isJsonContentType(contentType)) {
       return errorResponse(415, 'unsupportedMediaType', 'the body must be JSON');
     }
     const length = bodyLength(request.body);
     if (length !== undefined && length > maxBodyBytes) {
       return errorResponse(413, 'payloadTooLarge', `the body exceeds ${maxBodyBytes} bytes`);
     }
+  }
+  // Two credentials are ambiguous: which one a proxy or framework keeps differs, so neither is trusted.
+  const authorization = request.headers.authorization;
+  if (Array.isArray(authorization) && authorization.length > 1) {
+    return errorResponse(401, 'unauthorized', 'more than one Authorization header');
   }
   return undefined;
 }
@@ -95,7 +111,8 @@ export function parseJsonBody(body: unknown): unknown {
         ? body
         : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
     try {
-      return JSON.parse(text);
+      // A leading byte-order mark is allowed in a body (both backends ignore it); JSON.parse would refuse it.
+      return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     } catch {
       throw new TelephonyError('invalidPayload', 'the body is not valid JSON');
     }

@@ -67,6 +67,10 @@ export interface GraphBackendOptions extends GraphCredentials {
   readonly keepAliveIntervalMs?: number;
   /** `'off'` disables notification authentication (logged as a warning). */
   readonly auth?: 'off';
+  /** Tenants whose notifications are accepted (`tid`): default `[tenantId]`; `'*'` accepts any tenant. */
+  readonly acceptedTenants?: readonly string[] | '*';
+  /** How old the last good notification keys may get while their source fails (default 24 h). */
+  readonly maxKeyStalenessMs?: number;
   /** The application instance (with a phone number) that places calls to phone numbers (`source`). */
   readonly applicationInstanceId?: string;
   /** The bot's display name in calls it places or joins. */
@@ -133,6 +137,9 @@ export class GraphBackend implements TelephonyBackend {
     this.#api = new GraphApi({ ...options, tlsFetch: this.#tlsFetch, logger: this.#logger });
     this.#auth = new GraphNotificationAuthenticator({
       appId: options.appId,
+      tenants: options.acceptedTenants ?? [options.tenantId],
+      ...(options.maxKeyStalenessMs !== undefined ? { maxKeyStalenessMs: options.maxKeyStalenessMs } : {}),
+      clock: this.#clock,
       issuers: options.notificationIssuers ?? defaultNotificationIssuers,
       openIdConfigurationUrl: options.openIdConfigurationUrl ?? defaultOpenIdConfigurationUrl,
       ...(options.auth === 'off' ? { auth: 'off' as const } : {}),

@@ -108,6 +108,27 @@ export const graphConfigSchema = z
       description:
         "The accepted issuers of notification tokens (default: the Bot Framework's), comma-separated in the environment.",
     }).optional(),
+    acceptedTenants: setting(
+      z
+        .union([z.literal('*'), z.array(text).min(1, 'must be "*" or a non-empty list of tenant ids')], {
+          error: unlessMissing('must be "*" or a non-empty list of tenant ids'),
+        })
+        // From the environment `*` arrives as a one-item list.
+        .transform((value) => (Array.isArray(value) && value.length === 1 && value[0] === '*' ? '*' : value)),
+      {
+        description:
+          'The tenants whose notifications are accepted (default: `tenantId` only); a list, comma-separated in the environment, or `*` for a multi-tenant bot that accepts every tenant.',
+      },
+    ).optional(),
+    maxKeyStalenessMs: setting(
+      z
+        .number({ error: unlessMissing('must be a positive number of milliseconds') })
+        .positive('must be a positive number of milliseconds'),
+      {
+        description:
+          'How long the last good signing keys stay trusted while the key source fails (default 24 hours); then every notification is refused.',
+      },
+    ).optional(),
     tls: z
       .strictObject({
         ca: setting(

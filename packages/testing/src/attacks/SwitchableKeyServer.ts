@@ -17,6 +17,9 @@ export class SwitchableKeyServer {
   readonly openIdConfigurationUrl: string;
   /** Answer 503 to every request while set. */
   failing = false;
+  /** Requests held unanswered while `stall()` is in effect. */
+  readonly #held: (() => void)[] = [];
+  #stalled = false;
   /** Requests served (or refused) so far. */
   hits = 0;
   readonly #server: Server;
@@ -37,6 +40,10 @@ export class SwitchableKeyServer {
         response.writeHead(status, { 'content-type': 'application/json' });
         response.end(JSON.stringify(body));
       };
+      if (self.#stalled) {
+        self.#held.push(() => answer(503, { error: 'unavailable' }));
+        return;
+      }
       if (self.failing) {
         answer(503, { error: 'unavailable' });
         return;
@@ -56,8 +63,20 @@ export class SwitchableKeyServer {
     return self;
   }
 
+  /** Holds every request unanswered (a key source that hangs) until `release()`, which answers them 503. */
+  stall(): void {
+    this.#stalled = true;
+  }
+
+  /** Ends a `stall()`: the held requests are answered 503, later ones as usual. */
+  release(): void {
+    this.#stalled = false;
+    for (const answer of this.#held.splice(0)) answer();
+  }
+
   /** Stops the server. */
   close(): Promise<void> {
+    this.release();
     this.#server.closeAllConnections();
     return new Promise((resolve) => this.#server.close(() => resolve()));
   }

@@ -1,15 +1,14 @@
 import type { Call, TelephonyEvent } from '@switchboard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestTokenIssuer, type TestTokenOptions } from '../auth/TestTokenIssuer.js';
+import type { ShiftableClock } from '../clock/ShiftableClock.js';
+import { type AttackRequest, bearer, send } from './attackRequests.js';
+import { describeChannelAttacks, type EventGridAttackSurface } from './describeChannelAttacks.js';
+import { describeHardeningAttacks } from './describeHardeningAttacks.js';
+import { describeMediaAttacks, type MediaAttackSurface } from './describeMediaAttacks.js';
 import type { SwitchableKeyServer } from './SwitchableKeyServer.js';
 
-/** A request the suite sends to the bot's webhook. */
-export interface AttackRequest {
-  /** Appended to the webhook URL (e.g. `?secret=…`). */
-  readonly query?: string;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly body: string;
-}
+export type { AttackRequest } from './attackRequests.js';
 
 /** A bot with a call in progress, on one backend, that the attack suite sends hostile requests to. */
 export interface WebhookAttackTarget {
@@ -35,35 +34,52 @@ export interface WebhookAttackTarget {
   benignBody(marker: string): string;
   /** The backend's subscription validation handshake as a genuine sender would send it, if it has one. */
   validationHandshake(): AttackRequest;
+  /** The client ports of the connections open on the bot's server (a refusal must leave none behind). */
+  openClientPorts(): readonly number[];
+  /** The clock of the bot's token checks, shifted forward to let the keys grow stale. */
+  readonly clock: ShiftableClock;
+  /** The body time limit of the bot's `nodeHandler` (ms), set short for the suite. */
+  readonly bodyTimeoutMs: number;
+  /** The header time limit of the bot's server (ms), set short for the suite. */
+  readonly headersTimeoutMs: number;
+  /** Token claims naming a tenant the bot does not accept (Graph). */
+  readonly foreignTenantClaims?: Readonly<Record<string, unknown>>;
+  /** The Event Grid channel beside the callbacks (ACS). */
+  readonly eventGrid?: EventGridAttackSurface;
+  /** The media WebSocket on the webhook's server (ACS). */
+  readonly media?: MediaAttackSurface;
   close(): Promise<void>;
+}
+
+/** What a backend has besides its webhook, so that the suite knows which cases apply before it starts. */
+export interface WebhookAttackFeatures {
+  /** Graph: notifications carry a tenant (`foreignTenantClaims`). */
+  readonly tenants?: boolean;
+  /** ACS: Event Grid deliveries beside the callbacks (`eventGrid`). */
+  readonly eventGrid?: boolean;
+  /** ACS: the media WebSocket (`media`). */
+  readonly media?: boolean;
 }
 
 function base64url(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-async function send(target: WebhookAttackTarget, request: AttackRequest) {
-  const response = await fetch(`${target.url}${request.query ?? ''}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...request.headers },
-    body: request.body,
-  });
-  return { status: response.status, text: await response.text() };
-}
-
-function bearer(token: string): Record<string, string> {
-  return { authorization: `Bearer ${token}` };
-}
-
 /**
  * The shared table of hostile webhook requests, run by each adapter's tests against its own webhook and token
  * issuers: every one is answered 401 or 400, emits nothing, and leaves the call in progress as it was; a key
- * endpoint outage is survived with the last good keys and logged, never answered 500.
+ * endpoint outage is survived with the last good keys and logged, never answered 500. Then the hardening cases
+ * (token age, tenants, content types, repeated headers, slow senders, stale keys), the ACS channel cases and
+ * the media WebSocket cases, each checking the status, that nothing was emitted and that no socket is left.
  *
  * @example
- * describeWebhookAttackSuite('ACS', async () => startAcsAttackTarget());
+ * describeWebhookAttackSuite('ACS', async () => startAcsAttackTarget(), { eventGrid: true, media: true });
  */
-export function describeWebhookAttackSuite(name: string, factory: () => Promise<WebhookAttackTarget>): void {
+export function describeWebhookAttackSuite(
+  name: string,
+  factory: () => Promise<WebhookAttackTarget>,
+  features: WebhookAttackFeatures = {},
+): void {
   describe(`${name} webhook under attack`, () => {
     let target: WebhookAttackTarget;
     let stranger: TestTokenIssuer;
@@ -167,7 +183,7 @@ export function describeWebhookAttackSuite(name: string, factory: () => Promise<
           });
           statuses.push(status);
         }
-        expect(statuses.every((status) => status === 401)).toBe(true);
+        expect(statuses).toEqual([401, 401, 401, 401, 401]);
         const genuine = await send(target, {
           headers: bearer(await target.issuer.sign(target.token)),
           body: target.benignBody('outage-genuine'),
@@ -181,5 +197,11 @@ export function describeWebhookAttackSuite(name: string, factory: () => Promise<
       }
       expect(target.call.state).toBe(stateBefore);
     });
+
+    const current = () => target;
+    if (features.eventGrid) describeChannelAttacks(current);
+    if (features.media) describeMediaAttacks(current);
+    // Last: it moves the bot's clock a day forward.
+    describeHardeningAttacks(current, { tenants: features.tenants === true });
   });
 }

@@ -12,8 +12,8 @@ export interface TestTokenOptions {
   readonly notBeforeSeconds?: number;
   /** Overrides the issuer's `iss`. */
   readonly issuer?: string;
-  /** Overrides the `kid` header (e.g. a key id the key set does not hold). */
-  readonly keyId?: string;
+  /** Overrides the `kid` header (e.g. a key id the key set does not hold); `null` leaves it out. */
+  readonly keyId?: string | null;
   /** Extra protected header fields, such as `cty: 'JWT'`. */
   readonly header?: Record<string, unknown>;
 }
@@ -73,20 +73,20 @@ export class TestTokenIssuer {
   /** An RS256 token. Defaults: iat now, exp in 5 minutes. */
   sign(options: TestTokenOptions): Promise<string> {
     return new SignJWT(this.#payload(options))
-      .setProtectedHeader({ typ: 'JWT', ...options.header, alg: 'RS256', kid: options.keyId ?? this.keyId })
+      .setProtectedHeader({ typ: 'JWT', ...options.header, alg: 'RS256', ...this.#kid(options) })
       .sign(this.#keys.privateKey);
   }
 
   /** An unsigned token (`alg: none`) with the same claims. */
   signUnsecured(options: TestTokenOptions): string {
-    const header = { typ: 'JWT', ...options.header, alg: 'none', kid: options.keyId ?? this.keyId };
+    const header = { typ: 'JWT', ...options.header, alg: 'none', ...this.#kid(options) };
     return `${base64url(header)}.${base64url(this.#payload(options))}.`;
   }
 
   /** An HS256 token whose secret is the public key (the classic key-confusion attack). */
   signHs256WithPublicKey(options: TestTokenOptions): Promise<string> {
     return new SignJWT(this.#payload(options))
-      .setProtectedHeader({ typ: 'JWT', ...options.header, alg: 'HS256', kid: options.keyId ?? this.keyId })
+      .setProtectedHeader({ typ: 'JWT', ...options.header, alg: 'HS256', ...this.#kid(options) })
       .sign(new TextEncoder().encode(this.#publicKeyPem));
   }
 
@@ -98,6 +98,11 @@ export class TestTokenIssuer {
       id_token_signing_alg_values_supported: ['RS256'],
       token_endpoint_auth_signing_alg_values_supported: ['RS256'],
     };
+  }
+
+  #kid(options: TestTokenOptions): { kid?: string } {
+    if (options.keyId === null) return {};
+    return { kid: options.keyId ?? this.keyId };
   }
 
   #payload(options: TestTokenOptions): Record<string, unknown> {

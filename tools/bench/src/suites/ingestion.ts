@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { acsCallbackIssuer } from '@switchboard/acs-adapter';
+import { JwtVerifier } from '@switchboard/core';
 import { TestKeyServer, TestTokenIssuer } from '@switchboard/testing';
 import autocannon from 'autocannon';
 import { type Population, startPopulation } from '../population/Population.js';
@@ -69,16 +70,28 @@ async function bareServer(): Promise<Target> {
 }
 
 // The library: `client.nodeHandler` of a client on the real ACS backend, with `calls` live calls subscribed.
-async function libraryServer(ctx: BenchContext, auth: boolean): Promise<Target> {
+interface BenchAuth {
+  readonly issuer: TestTokenIssuer;
+  readonly resourceId: string;
+  readonly headers: Record<string, string>;
+}
+
+// One token for every request, as the services reuse a token across callbacks.
+async function benchAuth(): Promise<BenchAuth> {
+  const issuer = await TestTokenIssuer.create({ issuer: acsCallbackIssuer });
+  const resourceId = 'bench-resource';
+  const token = await issuer.sign({ audience: resourceId, expiresInSeconds: 3_600 });
+  return { issuer, resourceId, headers: { authorization: `Bearer ${token}` } };
+}
+
+async function libraryServer(ctx: BenchContext, auth: BenchAuth | undefined): Promise<Target> {
   let population: Population;
   let headers: Record<string, string> = {};
   let keyServer: TestKeyServer | undefined;
   if (auth) {
-    const issuer = await TestTokenIssuer.create({ issuer: acsCallbackIssuer });
-    keyServer = await TestKeyServer.start(issuer);
-    const resourceId = 'bench-resource';
-    const token = await issuer.sign({ audience: resourceId, expiresInSeconds: 3_600 });
-    headers = { authorization: `Bearer ${token}` };
+    keyServer = await TestKeyServer.start(auth.issuer);
+    const resourceId = auth.resourceId;
+    headers = auth.headers;
     population = await startPopulation('acs', ctx.repoRoot, {
       offline: true,
       auth: { resourceId, keysUrl: keyServer.jwksUrl },
@@ -118,6 +131,40 @@ function requestBodies(ctx: BenchContext): string[] {
       },
     ]);
   });
+}
+
+const median = (values: readonly number[]) =>
+  [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? 0;
+const ratioNote = (own: readonly Run[], base: readonly Run[]) =>
+  `${(median(own.map((r) => r.rps)) / (median(base.map((r) => r.rps)) || 1)).toFixed(2)}x`;
+
+// Nanoseconds per `verifyBearer` of one token over `count` calls, on a verifier with a fixed key set.
+async function verifyNs(verifier: JwtVerifier, authorization: string, count: number): Promise<number> {
+  await verifier.verifyBearer(authorization);
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) await verifier.verifyBearer(authorization);
+  return Number(process.hrtime.bigint() - start) / count;
+}
+
+async function verificationSamples(
+  auth: BenchAuth,
+  reps: number,
+): Promise<{ cached: number[]; full: number[] }> {
+  const options = {
+    issuers: [acsCallbackIssuer],
+    audiences: [auth.resourceId],
+    keys: { jwks: auth.issuer.jwks },
+  };
+  const cachedVerifier = new JwtVerifier(options);
+  const fullVerifier = new JwtVerifier({ ...options, tokenCache: false });
+  const authorization = auth.headers.authorization ?? '';
+  const cached: number[] = [];
+  const full: number[] = [];
+  for (let rep = 0; rep < reps; rep++) {
+    full.push(await verifyNs(fullVerifier, authorization, 500));
+    cached.push(await verifyNs(cachedVerifier, authorization, 50_000));
+  }
+  return { cached, full };
 }
 
 let runs = 0;
@@ -161,7 +208,8 @@ export const ingestionSuite: BenchSuite = {
   async run(ctx) {
     const seconds = ctx.full ? 10 : 3;
     const bodies = requestBodies(ctx);
-    const targets = [await bareServer(), await libraryServer(ctx, false), await libraryServer(ctx, true)];
+    const auth = await benchAuth();
+    const targets = [await bareServer(), await libraryServer(ctx, undefined), await libraryServer(ctx, auth)];
     const runs = targets.map(() => [] as Run[]);
     // A short warm-up of each (JIT, the key fetch of the authenticated server), then interleaved runs.
     for (const target of targets) await load(target, bodies, 1);
@@ -172,8 +220,18 @@ export const ingestionSuite: BenchSuite = {
       }
     }
     for (const target of targets) await target.close();
+    // What the verified-token cache saves per request: a token seen before against a full RS256 verification.
+    const verification = await verificationSamples(auth, ctx.reps);
+    ctx.record({
+      name: 'JWT verification of a token seen before (verified-token cache)',
+      unit: 'ns',
+      samples: verification.cached,
+      baseline: { name: 'full RS256 verification', samples: verification.full },
+      target: { on: 'ratio', atMost: 0.1 },
+    });
     const bare = runs[0]!;
     targets.forEach((target, index) => {
+      const compared = index > 0;
       const own = runs[index]!;
       const ok = own.reduce((n, r) => n + r.ok, 0);
       const failed = own.reduce((n, r) => n + r.failed, 0);
@@ -183,9 +241,19 @@ export const ingestionSuite: BenchSuite = {
         name: `${target.name}: throughput`,
         unit: 'req/s',
         samples: own.map((r) => r.rps),
-        ...(index === 0 ? {} : { baseline: { name: 'bare server', samples: bare.map((r) => r.rps) } }),
-        ...(index === 1 ? { target: { on: 'ratio' as const, atLeast: 0.8 } } : {}),
-        note: `${ok} answered 2xx, ${failed} failed, ${delivered} events delivered, ${lost} lost`,
+        ...(compared
+          ? {
+              baseline: {
+                name: 'bare server',
+                samples: bare.map((r) => r.rps),
+              },
+              // Auth off, and auth on (the token verified once, then served from the verified-token cache).
+              target: { on: 'ratio' as const, atLeast: 0.8 },
+            }
+          : {}),
+        note:
+          `${ok} answered 2xx, ${failed} failed, ${delivered} events delivered, ${lost} lost` +
+          (index === 2 ? `; ${ratioNote(own, runs[1]!)} of the library with auth off` : ''),
       });
       ctx.record({ name: `${target.name}: p50 latency`, unit: 'ms', samples: own.map((r) => r.p50) });
       ctx.record({
