@@ -114,7 +114,12 @@ export class DefaultTelephonyClient implements TelephonyClient {
       operationTimeoutMs: options.operationTimeoutMs ?? 120_000,
       newOperationId: () => randomUUID(),
       released: (call) => this.#release(call),
-      ...(options.router ? { changed: (call: LiveCall) => this.#scaleOut?.changed(call) } : {}),
+      ...(options.router
+        ? {
+            changed: (call: LiveCall) => this.#scaleOut?.changed(call),
+            fence: (call: LiveCall) => this.#scaleOut?.fence(call),
+          }
+        : {}),
     };
     this.#scaleOut =
       options.router === undefined
@@ -135,7 +140,8 @@ export class DefaultTelephonyClient implements TelephonyClient {
       maxBodyBytes: this.#maxBodyBytes,
     });
     backend.attach({
-      dispatch: (events) => this.dispatch(events),
+      // Scale-out: what a backend makes outside a webhook goes to the call's owner.
+      dispatch: (events) => (this.#scaleOut ? this.#scaleOut.fromBackend(events) : this.dispatch(events)),
       // Real-time media goes straight to its call: no early holding, a frame for an unknown call is dropped.
       audio: (frame) => this.#calls.get(frame.callId)?.receiveAudio(frame),
       transcript: (segment) => this.#calls.get(segment.callId)?.receiveTranscript(segment),

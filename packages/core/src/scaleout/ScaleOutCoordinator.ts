@@ -5,7 +5,7 @@ import type { Clock } from '../clock/Clock.js';
 import { TelephonyError } from '../errors/TelephonyError.js';
 import type { TelephonyEvent } from '../events/TelephonyEvent.js';
 import type { Logger } from '../logging/Logger.js';
-import type { CallRouter } from './CallRouter.js';
+import type { CallRouter, RouteDecision } from './CallRouter.js';
 import type { AdoptedOperation, CallTakeover } from './CallTakeover.js';
 import type { StoredCall } from './StoredCall.js';
 
@@ -41,6 +41,7 @@ export class ScaleOutCoordinator {
   // When each operation in flight started, per call (the store keeps it so an adopter knows the time left).
   readonly #startedAt = new Map<string, Map<string, number>>();
   readonly #takeovers = new Subject<CallTakeover>();
+  #closing = false;
 
   constructor(router: CallRouter, client: ScaleOutClient) {
     this.#router = router;
@@ -50,6 +51,12 @@ export class ScaleOutCoordinator {
       takeOver: (call, backlog) => this.#serial(call.callId, () => this.#takeOver(call, backlog)),
       lost: (callId, owner) => this.#lost(callId, owner),
       ownedCallIds: () => this.#owned,
+      snapshot: (callId) => {
+        const call = this.#client.call(callId);
+        return call === undefined || call.isEnded || !this.#owned.has(callId)
+          ? undefined
+          : this.#record(call);
+      },
     });
   }
 
@@ -66,14 +73,77 @@ export class ScaleOutCoordinator {
         continue;
       }
       await this.#serial(event.callId, async () => {
-        const decision = await this.#router.route(event);
-        if (decision.kind === 'local') this.#client.dispatch([event]);
+        let decision: RouteDecision;
+        try {
+          decision = await this.#router.route(event);
+        } catch (error) {
+          // The store is unreachable: a call this instance owns (and may still act on) is served here; any
+          // other event is refused, so the service delivers it again.
+          if (!this.#mayServe(event.callId)) throw error;
+          decision = { kind: 'local' };
+        }
+        if (decision.kind === 'local') this.#apply([event]);
         else if (decision.kind === 'takeover') {
           await this.#takeOver(decision.call, decision.backlog);
-          this.#client.dispatch([event]);
+          this.#apply([event]);
         }
       });
     }
+  }
+
+  /**
+   * Events a backend made outside a webhook (timers, results it assembled): applied here when the call is owned
+   * here, otherwise routed to its owner like a webhook's.
+   */
+  fromBackend(events: readonly TelephonyEvent[]): void {
+    const here = events.filter(
+      (event) => event.callId === '' || this.#owned.has(event.callId) || this.#client.call(event.callId),
+    );
+    if (here.length > 0) this.#client.dispatch(here);
+    const elsewhere = events.filter((event) => !here.includes(event));
+    if (elsewhere.length === 0) return;
+    this.route(elsewhere).catch((error: unknown) =>
+      this.#client.logger.warn('routing a backend event to its owner failed', {
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
+  }
+
+  /** Fencing for the call's operations (see `CallRouter.fence`); after `close()` every operation is refused. */
+  fence(call: LiveCall): Promise<void> | undefined {
+    if (this.#closing) return Promise.reject(this.#movedError(call.id, undefined));
+    if (!this.#owned.has(call.id)) return undefined;
+    return this.#router.fence?.(call.id);
+  }
+
+  #mayServe(callId: string): boolean {
+    const call = this.#client.call(callId);
+    return (
+      !this.#closing &&
+      call !== undefined &&
+      this.#owned.has(callId) &&
+      this.#router.fence?.(callId) === undefined
+    );
+  }
+
+  #apply(events: readonly TelephonyEvent[]): void {
+    this.#client.dispatch(events);
+    const byCall = new Map<string, string[]>();
+    for (const event of events) {
+      if (event.eventId === undefined || event.callId === '') continue;
+      const ids = byCall.get(event.callId) ?? [];
+      ids.push(event.eventId);
+      byCall.set(event.callId, ids);
+    }
+    for (const [callId, ids] of byCall) this.#router.applied?.(callId, ids);
+  }
+
+  #movedError(callId: string, owner: string | undefined): TelephonyError {
+    return new TelephonyError(
+      'callEnded',
+      `instance ${this.#router.instanceId} no longer drives call ${callId}: it moved to ${owner ?? 'another instance'}`,
+      { callId },
+    );
   }
 
   /** The client created a call (placed, answered, joined, rehydrated): claim its lease and store it. */
@@ -106,8 +176,13 @@ export class ScaleOutCoordinator {
 
   /** Stops routing: hands the leases off and completes `takeovers$`. */
   async close(): Promise<void> {
+    // From now on nothing of a call runs here: operations are refused, then the leases are handed off and
+    // every call this instance drove ends here as moved.
+    this.#closing = true;
     this.#takeovers.complete();
+    const owned = [...this.#owned];
     await this.#router.close();
+    for (const callId of owned) this.#lost(callId, undefined);
   }
 
   #serial(callId: string, task: () => Promise<void>): Promise<void> {
@@ -124,7 +199,16 @@ export class ScaleOutCoordinator {
   async #deliver(events: readonly TelephonyEvent[]): Promise<void> {
     const done: Promise<void>[] = [];
     for (const event of events) {
-      done.push(this.#serial(event.callId, async () => this.#client.dispatch([event])));
+      done.push(
+        this.#serial(event.callId, async () => {
+          // A forwarded event is applied only while this instance can prove it owns the call: one frozen while
+          // reading its inbox must not apply, on resume, what the new owner took over.
+          const fence = this.#owned.has(event.callId) ? this.#router.fence?.(event.callId) : undefined;
+          if (fence !== undefined) await fence.catch(() => undefined);
+          if (this.#closing || (fence !== undefined && !this.#owned.has(event.callId))) return;
+          this.#apply([event]);
+        }),
+      );
     }
     await Promise.all(done);
   }
@@ -235,15 +319,12 @@ export class ScaleOutCoordinator {
     this.#startedAt.delete(callId);
     const call = this.#client.call(callId);
     if (call === undefined) return;
-    const now = owner === undefined ? 'another instance' : `instance ${owner}`;
-    call.failPendingOperations(
-      (operationId, operation) =>
-        new TelephonyError(
-          'transient',
-          `${operation.kind} was handed over: instance ${this.#router.instanceId} lost call ${callId} to ${now}`,
-          { backend: call.backend, operation: operation.kind, callId, operationId },
-        ),
-    );
+    this.#client.logger.warn('call moved to another instance', {
+      callId,
+      instanceId: this.#router.instanceId,
+      ...(owner === undefined ? {} : { owner }),
+    });
     this.#client.forget(call);
+    call.endMoved(owner);
   }
 }
