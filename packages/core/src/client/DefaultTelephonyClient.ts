@@ -265,6 +265,13 @@ export class DefaultTelephonyClient implements TelephonyClient {
     const rejected = checkIngress(request, this.#maxBodyBytes, this.#webhookPaths);
     if (rejected) return rejected;
     try {
+      // Scale-out with a backend that keeps per-call state: its notifications go to the owner unapplied.
+      if (this.#scaleOut?.routesNotifications) {
+        const { response, notifications } = await this.#scaleOut.receiveWebhook(request);
+        span.received(notifications);
+        if (notifications.length > 0) await this.#scaleOut.route(notifications);
+        return response;
+      }
       const { response, events } = await this.#backendPort.handleWebhook(request);
       span.received(events);
       if (events.length > 0) {

@@ -1,10 +1,11 @@
 import { type Observable, Subject } from 'rxjs';
-import type { CallHandle, TelephonyBackend } from '../backend/TelephonyBackend.js';
+import type { CallHandle, ReceivedWebhook, TelephonyBackend } from '../backend/TelephonyBackend.js';
 import type { LiveCall } from '../call/LiveCall.js';
 import type { Clock } from '../clock/Clock.js';
 import { TelephonyError } from '../errors/TelephonyError.js';
 import type { TelephonyEvent } from '../events/TelephonyEvent.js';
 import type { Logger } from '../logging/Logger.js';
+import type { WebhookRequest } from '../webhook/WebhookTypes.js';
 import type { CallRouter, RouteDecision } from './CallRouter.js';
 import type { AdoptedOperation, CallTakeover } from './CallTakeover.js';
 import type { StoredCall } from './StoredCall.js';
@@ -23,6 +24,9 @@ export interface ScaleOutClient {
   /** Drops a call from the client without ending it (another instance drives it now). */
   forget(call: LiveCall): void;
 }
+
+// Marks an event a backend already made (outside a webhook), routed to the owner so it is not applied again.
+const appliedMark = 'switchboardApplied';
 
 // An adopted operation gets at least this long to see its outcome, however long ago it started.
 const minAdoptedTimeoutMs = 5_000;
@@ -60,6 +64,19 @@ export class ScaleOutCoordinator {
     });
   }
 
+  /** Whether webhooks are routed as notifications not yet applied (the backend keeps per-call state). */
+  get routesNotifications(): boolean {
+    const backend = this.#client.backend;
+    return backend.receiveWebhook !== undefined && backend.applyNotifications !== undefined;
+  }
+
+  /** Authenticates and parses a webhook (backends with per-call state; see `routesNotifications`). */
+  receiveWebhook(request: WebhookRequest): Promise<ReceivedWebhook> {
+    const receive = this.#client.backend.receiveWebhook;
+    if (receive === undefined) throw new TelephonyError('unsupported', 'the backend has no receiveWebhook');
+    return receive.call(this.#client.backend, request);
+  }
+
   /** The calls taken over from other instances. */
   get takeovers$(): Observable<CallTakeover> {
     return this.#takeovers.asObservable();
@@ -69,7 +86,7 @@ export class ScaleOutCoordinator {
   async route(events: readonly TelephonyEvent[]): Promise<void> {
     for (const event of events) {
       if (event.type === 'call.incoming' || event.callId === '') {
-        this.#client.dispatch([event]);
+        this.#dispatch([event]);
         continue;
       }
       await this.#serial(event.callId, async () => {
@@ -82,7 +99,8 @@ export class ScaleOutCoordinator {
           if (!this.#mayServe(event.callId)) throw error;
           decision = { kind: 'local' };
         }
-        if (decision.kind === 'local') this.#apply([event]);
+        // An event of an ended call changes nothing; it is still seen on the client's event stream.
+        if (decision.kind === 'local' || decision.kind === 'ended') this.#apply([event]);
         else if (decision.kind === 'takeover') {
           await this.#takeOver(decision.call, decision.backlog);
           this.#apply([event]);
@@ -100,7 +118,9 @@ export class ScaleOutCoordinator {
       (event) => event.callId === '' || this.#owned.has(event.callId) || this.#client.call(event.callId),
     );
     if (here.length > 0) this.#client.dispatch(here);
-    const elsewhere = events.filter((event) => !here.includes(event));
+    const elsewhere = events
+      .filter((event) => !here.includes(event))
+      .map((event) => (this.routesNotifications ? { ...event, [appliedMark]: true } : event));
     if (elsewhere.length === 0) return;
     this.route(elsewhere).catch((error: unknown) =>
       this.#client.logger.warn('routing a backend event to its owner failed', {
@@ -126,8 +146,27 @@ export class ScaleOutCoordinator {
     );
   }
 
+  /**
+   * Dispatches routed events; with a backend that keeps per-call state, notifications are first applied to it
+   * here, on the owner (events the backend made elsewhere carry `appliedMark` and are not applied twice).
+   */
+  #dispatch(events: readonly TelephonyEvent[]): void {
+    if (!this.routesNotifications) {
+      this.#client.dispatch(events);
+      return;
+    }
+    const out: TelephonyEvent[] = [];
+    for (const event of events) {
+      if ((event as { [appliedMark]?: boolean })[appliedMark] === true) {
+        const { [appliedMark]: _, ...made } = event as TelephonyEvent & { [appliedMark]?: boolean };
+        out.push(made as TelephonyEvent);
+      } else out.push(...(this.#client.backend.applyNotifications?.([event]) ?? []));
+    }
+    if (out.length > 0) this.#client.dispatch(out);
+  }
+
   #apply(events: readonly TelephonyEvent[]): void {
-    this.#client.dispatch(events);
+    this.#dispatch(events);
     const byCall = new Map<string, string[]>();
     for (const event of events) {
       if (event.eventId === undefined || event.callId === '') continue;
@@ -152,7 +191,7 @@ export class ScaleOutCoordinator {
     if (this.#takingOver.has(call.id)) return;
     void this.#serial(call.id, async () => {
       const backlog = await this.#router.claim(this.#record(call));
-      if (backlog.length > 0) this.#client.dispatch(backlog);
+      if (backlog.length > 0) this.#apply(backlog);
     }).catch((error: unknown) =>
       this.#client.logger.error('claiming a call in the shared store failed', {
         callId: call.id,
@@ -245,7 +284,7 @@ export class ScaleOutCoordinator {
     const client = this.#client;
     if (client.call(stored.callId) !== undefined) {
       this.#owned.add(stored.callId);
-      if (backlog.length > 0) client.dispatch(backlog);
+      if (backlog.length > 0) this.#apply(backlog);
       return;
     }
     this.#takingOver.add(stored.callId);
@@ -276,6 +315,7 @@ export class ScaleOutCoordinator {
     const operations: AdoptedOperation[] = stored.operations.map(({ operationId, operation, startedAt }) => {
       const remaining = client.operationTimeoutMs - (now - startedAt);
       const result = call.adoptOperation(operationId, operation, Math.max(remaining, minAdoptedTimeoutMs));
+      client.backend.adoptOperation?.({ callId: call.id, operationId, operation });
       // The bot may ignore an adopted operation; its failure must not become an unhandled rejection.
       result.catch(() => undefined);
       return { operationId, kind: operation.kind, operation, result };
@@ -311,7 +351,7 @@ export class ScaleOutCoordinator {
     });
     this.#takeovers.next({ call, previousOwner: stored.owner, operations });
     if (!call.isEnded) this.changed(call);
-    if (backlog.length > 0) client.dispatch(backlog);
+    if (backlog.length > 0) this.#apply(backlog);
   }
 
   #lost(callId: string, owner: string | undefined): void {

@@ -85,6 +85,13 @@ export class LeaseClock {
   storeDown(down: boolean): void {
     if (down) this.#downSince ??= this.#now();
     else {
+      // What was carried through the outage goes on for half a lease, time for the owner to prove or re-assert
+      // it, well within the store's quiet period (a lease and a grace) in which nobody may take it.
+      const now = this.#now();
+      for (const [callId, lease] of this.#leases) {
+        if (this.status(callId) === 'outage')
+          lease.validUntil = Math.max(lease.validUntil, now + this.#ttlMs / 2);
+      }
       this.#downSince = undefined;
       for (const callId of this.#waiters.keys()) this.#wake(callId);
     }

@@ -40,6 +40,7 @@ export class RedisCallRouter implements CallRouter {
   readonly #graceMs: number;
   readonly #leases: LeaseClock;
   readonly #seen = new Map<string, string[]>();
+  readonly #reasserting = new Set<string>();
   readonly #connection: RedisConnection;
   readonly #renewIntervalMs: number;
   readonly #sweepIntervalMs: number;
@@ -320,12 +321,15 @@ export class RedisCallRouter implements CallRouter {
 
   async #reassert(callId: string): Promise<void> {
     const call = this.#host?.snapshot?.(callId);
-    if (call === undefined) return;
+    if (call === undefined || this.#reasserting.has(callId)) return;
+    this.#reasserting.add(callId);
     try {
       const backlog = await this.#claim(call, 'reassert');
       if (backlog.length > 0) await this.#host?.deliver(backlog);
     } catch (error) {
       if (!this.#connection.isDown) this.#warn('re-asserting a call failed', error, callId);
+    } finally {
+      this.#reasserting.delete(callId);
     }
   }
 
@@ -334,6 +338,11 @@ export class RedisCallRouter implements CallRouter {
       const callId = pairs[i] as string;
       const owner = pairs[i + 1] || undefined;
       if (this.#leases.token(callId) === undefined) continue;
+      // Nobody holds the lease (the store lost it) and this instance can still prove its own: re-assert.
+      if (owner === undefined && this.#leases.status(callId) !== 'suspended') {
+        void this.#reassert(callId);
+        continue;
+      }
       this.#logger.warn('call lease lost', { callId, owner, instanceId: this.instanceId });
       this.#leases.drop(
         callId,
