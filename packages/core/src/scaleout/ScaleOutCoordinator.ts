@@ -166,7 +166,7 @@ export class ScaleOutCoordinator {
   }
 
   #apply(events: readonly TelephonyEvent[]): void {
-    this.#dispatch(events);
+    // Marked first: an event that ends the call is written with the call's final state.
     const byCall = new Map<string, string[]>();
     for (const event of events) {
       if (event.eventId === undefined || event.callId === '') continue;
@@ -175,6 +175,7 @@ export class ScaleOutCoordinator {
       byCall.set(event.callId, ids);
     }
     for (const [callId, ids] of byCall) this.#router.applied?.(callId, ids);
+    this.#dispatch(events);
   }
 
   #movedError(callId: string, owner: string | undefined): TelephonyError {

@@ -213,6 +213,7 @@ export class RedisCallRouter implements CallRouter {
 
   release(call: StoredCall): void {
     this.#dirty.delete(call.callId);
+    const seen = this.#seen.get(call.callId) ?? [];
     this.#seen.delete(call.callId);
     const token = this.#leases.token(call.callId) ?? '';
     this.#leases.drop(call.callId);
@@ -224,6 +225,8 @@ export class RedisCallRouter implements CallRouter {
         token,
         JSON.stringify(call),
         this.#endedCallTtlMs,
+        seen.join('\n'),
+        seenTtlMs,
       ])
       .catch((error: unknown) => this.#warn('writing an ended call failed', error, call.callId));
   }

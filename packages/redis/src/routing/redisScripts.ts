@@ -195,11 +195,15 @@ end
 return lost
 `;
 
-/** ARGV: prefix, callId, me, token, snapshot, endedTtlMs. Writes the final state and gives the lease up. */
+/**
+ * ARGV: prefix, callId, me, token, snapshot, endedTtlMs, seen event ids joined by newlines, seenTtlMs. Writes
+ * the final state (with the events applied last, so their redeliveries are recognized) and gives the lease up.
+ */
 export const releaseScript = `${helpers}
 local p, id, me, token, snapshot, ttl = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
 local l = lease(p, id)
 if not (l and l.owner == me and l.token == token) then return 0 end
+for eventId in string.gmatch(ARGV[7], '[^\\n]+') do markSeen(p, id, eventId, tonumber(ARGV[8])) end
 local callKey = p .. 'call:' .. id
 redis.call('HSET', callKey, 'state', 'disconnected', 'snapshot', snapshot)
 redis.call('PEXPIRE', callKey, ttl)
