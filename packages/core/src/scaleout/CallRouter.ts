@@ -62,6 +62,11 @@ export interface CallRouter {
    * lease again, or rejects when the call was lost. Operations and forwarded events wait for it.
    */
   fence?(callId: string): Promise<void> | undefined;
+  /**
+   * An incoming call's notification arrived here: `true` when this is its first delivery to any instance (offer
+   * it to the bot), `false` for a redelivery already offered elsewhere. `true` when the store cannot tell.
+   */
+  offer?(event: TelephonyEvent): Promise<boolean>;
   /** The owner applied these events of the call: later redeliveries, on any instance, are recognized. */
   applied?(callId: string, eventIds: readonly string[]): void;
 }

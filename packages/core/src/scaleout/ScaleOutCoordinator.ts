@@ -84,9 +84,17 @@ export class ScaleOutCoordinator {
 
   /** Routes a webhook's events: applied here, forwarded to the owner, parked, or taken over; in order per call. */
   async route(events: readonly TelephonyEvent[]): Promise<void> {
+    // Calls offered in this webhook: their other events are applied here when the store cannot route them
+    // (held for the call until the bot answers it here), so the webhook is not refused and offered twice.
+    const offered = new Set<string>();
     for (const event of events) {
-      if (event.type === 'call.incoming' || event.callId === '') {
+      if (event.callId === '') {
         this.#dispatch([event]);
+        continue;
+      }
+      if (event.type === 'call.incoming') {
+        offered.add(event.callId);
+        if (this.#router.offer === undefined || (await this.#router.offer(event))) this.#dispatch([event]);
         continue;
       }
       await this.#serial(event.callId, async () => {
@@ -96,7 +104,7 @@ export class ScaleOutCoordinator {
         } catch (error) {
           // The store is unreachable: a call this instance owns (and may still act on) is served here; any
           // other event is refused, so the service delivers it again.
-          if (!this.#mayServe(event.callId)) throw error;
+          if (!this.#mayServe(event.callId) && !offered.has(event.callId)) throw error;
           decision = { kind: 'local' };
         }
         // An event of an ended call changes nothing; it is still seen on the client's event stream.

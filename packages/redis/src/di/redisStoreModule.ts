@@ -24,7 +24,7 @@ function text(section: Readonly<Record<string, unknown>>, key: string): string |
 
 /**
  * Reads and validates the `redis` section (`url` required; `instanceId`, `keyPrefix`, `leaseTtlMs`,
- * `renewIntervalMs`, `sweepIntervalMs`, `endedCallTtlMs`, `earlyEventTtlMs` optional) into router options.
+ * `takeoverGraceMs`, `renewIntervalMs`, `sweepIntervalMs`, `endedCallTtlMs`, `earlyEventTtlMs` optional) into router options.
  */
 export function redisRouterOptions(config: TelephonyConfig): Omit<RedisCallRouterOptions, 'logger'> {
   const section = config.redis ?? {};
@@ -39,6 +39,7 @@ export function redisRouterOptions(config: TelephonyConfig): Omit<RedisCallRoute
   }
   for (const key of [
     'leaseTtlMs',
+    'takeoverGraceMs',
     'renewIntervalMs',
     'sweepIntervalMs',
     'endedCallTtlMs',

@@ -187,6 +187,21 @@ export class RedisCallRouter implements CallRouter {
     return parseEvents(this.#logger, reply.slice(2));
   }
 
+  async offer(event: TelephonyEvent): Promise<boolean> {
+    if (event.eventId === undefined) return true;
+    try {
+      const first = await scripts.offer.run(this.#redis, [
+        this.#keys.prefix,
+        event.eventId,
+        this.#earlyEventTtlMs,
+      ]);
+      return Number(first) === 1;
+    } catch {
+      // The store is unreachable: the call is offered here (and carried here if the bot answers it).
+      return true;
+    }
+  }
+
   fence(callId: string): Promise<void> | undefined {
     return this.#leases.whenActive(callId);
   }

@@ -106,7 +106,11 @@ tick(p, at, ttl, grace)
 if eventId ~= '' and redis.call('SISMEMBER', p .. 'seen:' .. id, eventId) == 1 then return { 'duplicate' } end
 local callKey = p .. 'call:' .. id
 local state = redis.call('HGET', callKey, 'state')
-if state == 'disconnected' then return { 'ended' } end
+if state == 'disconnected' then
+  -- The receiving instance applies it (it changes nothing); a redelivery is then a duplicate.
+  markSeen(p, id, eventId, seenTtl)
+  return { 'ended' }
+end
 local l = lease(p, id)
 local owner = l and l.owner or redis.call('HGET', callKey, 'owner')
 if owner and not (state and takeable(p, l, at, grace)) then
@@ -257,4 +261,14 @@ for i = 3, #ARGV, 2 do
   if l and l.owner == me and l.token == ARGV[i + 1] then redis.call('DEL', p .. 'lease:' .. ARGV[i]) end
 end
 return 1
+`;
+
+/**
+ * ARGV: prefix, eventId, ttlMs. An incoming call is offered to one instance: returns 1 the first time the
+ * notification is seen (by any instance), 0 for a redelivery.
+ */
+export const offerScript = `
+local key = ARGV[1] .. 'offer:' .. ARGV[2]
+if redis.call('SET', key, '1', 'NX', 'PX', tonumber(ARGV[3])) then return 1 end
+return 0
 `;

@@ -4,6 +4,7 @@ import { LuaScript } from './LuaScript.js';
 import {
   claimScript,
   handoffScript,
+  offerScript,
   orphansScript,
   releaseScript,
   renewScript,
@@ -22,6 +23,7 @@ export const scripts = {
   renew: new LuaScript(renewScript),
   orphans: new LuaScript(orphansScript),
   handoff: new LuaScript(handoffScript),
+  offer: new LuaScript(offerScript),
 } as const;
 
 export function strings(value: unknown): string[] {

@@ -31,6 +31,7 @@ export interface BotInstance {
   readonly messages: Message[];
   url: string;
   killed: boolean;
+  stderr: string;
 }
 
 interface JournalEntry {
@@ -56,6 +57,8 @@ export interface FaultTally {
   readonly nonOwnerActions: readonly string[];
   readonly endedTwice: readonly string[];
   readonly takeovers: number;
+  /** Errors an instance wrote to stderr that nothing handled (e.g. ioredis' "Unhandled error event"). */
+  readonly unhandledErrors: readonly string[];
 }
 
 /** A caller going through the IVR: dialed, heard the code prompt; `complete` presses the code and waits. */
@@ -148,9 +151,13 @@ export class FaultCluster {
     const child = fork(script, [], {
       execArgv: [],
       env: { ...process.env, NODE_OPTIONS: '', SWITCHBOARD_TEST_INSTANCE: JSON.stringify(config) },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     });
-    const instance: BotInstance = { id, process: child, messages: [], url: '', killed: false };
+    const instance: BotInstance = { id, process: child, messages: [], url: '', killed: false, stderr: '' };
+    child.stderr?.on('data', (chunk: Buffer) => {
+      instance.stderr += chunk.toString('utf8');
+      process.stderr.write(chunk);
+    });
     return new Promise((resolve, reject) => {
       child.once('exit', (code) =>
         reject(new Error(`instance ${id} exited with code ${code} before it was ready`)),
@@ -257,7 +264,11 @@ export class FaultCluster {
       if (entry.kind === 'applied' && entry.eventId)
         applied.set(entry.eventId, (applied.get(entry.eventId) ?? 0) + 1);
     }
-    const lost = [...delivered].filter((eventId) => !applied.has(eventId));
+    // An event whose every delivery was refused is lost too: the service gives up on it.
+    const refused = this.dispatcher.events
+      .filter((event) => event.status >= 300 && !delivered.has(event.eventId))
+      .map((event) => `${event.eventId} (refused ${event.status})`);
+    const lost = [...[...delivered].filter((eventId) => !applied.has(eventId)), ...refused];
     const duplicated = [...applied].filter(([, count]) => count > 1).map(([eventId]) => eventId);
     const killed = new Set(
       this.instances.filter((instance) => instance.killed).map((instance) => instance.id),
@@ -333,6 +344,12 @@ export class FaultCluster {
       nonOwnerActions,
       endedTwice: [...endings].filter(([, count]) => count > 1).map(([callId]) => callId),
       takeovers: journal.filter((entry) => entry.kind === 'takeover').length,
+      unhandledErrors: this.instances.flatMap((instance) =>
+        instance.stderr
+          .split('\n')
+          .filter((line) => /unhandled|uncaught/i.test(line))
+          .map((line) => `${instance.id}: ${line}`),
+      ),
     };
   }
 

@@ -15,6 +15,8 @@ export interface RoundRobinDispatcher {
   readonly url: string;
   /** Call callbacks (CloudEvents with a `callConnectionId`) and the answers they got. */
   readonly events: readonly DispatchedEvent[];
+  /** Every attempt that an instance answered: its status and `Retry-After`. */
+  readonly attempts: readonly { readonly status: number; readonly retryAfter?: string }[];
   /** The instances' base URLs, in turn order. */
   setTargets(targets: readonly string[]): void;
   close(): Promise<void>;
@@ -99,6 +101,7 @@ export async function startRoundRobinDispatcher(
   let targets: readonly string[] = [];
   let next = 0;
   const events: DispatchedEvent[] = [];
+  const attempts: { status: number; retryAfter?: string }[] = [];
   const server = createServer((incoming, response) => {
     void (async () => {
       const body = await readBody(incoming);
@@ -110,6 +113,8 @@ export async function startRoundRobinDispatcher(
         next += 1;
         try {
           last = await forward(target, incoming, body, attemptTimeoutMs);
+          const retryAfter = last.headers['retry-after'];
+          attempts.push({ status: last.status, ...(retryAfter === undefined ? {} : { retryAfter }) });
           if (last.status < 500 && last.status !== 429) break;
         } catch {
           // refused, reset or no answer in time: the next instance gets it
@@ -128,6 +133,7 @@ export async function startRoundRobinDispatcher(
   return {
     url: `http://127.0.0.1:${port}/api/calls`,
     events,
+    attempts,
     setTargets(list) {
       targets = list;
     },
