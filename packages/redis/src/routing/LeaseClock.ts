@@ -114,11 +114,14 @@ export class LeaseClock {
   whenActive(callId: string): Promise<void> | undefined {
     const status = this.status(callId);
     if (status !== 'suspended') return undefined;
-    return new Promise<void>((resolve, reject) => {
+    const waiting = new Promise<void>((resolve, reject) => {
       const waiters = this.#waiters.get(callId) ?? [];
       waiters.push({ resolve, reject });
       this.#waiters.set(callId, waiters);
     });
+    // A caller that stopped caring (the call ended meanwhile) must not leave an unhandled rejection.
+    waiting.catch(() => undefined);
+    return waiting;
   }
 
   #wake(callId: string): void {
