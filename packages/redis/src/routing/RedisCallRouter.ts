@@ -302,7 +302,6 @@ export class RedisCallRouter implements CallRouter {
     if (this.#closed) return;
     const entries = this.#leases.entries();
     const held = entries.filter(([, token]) => token !== '');
-    const statusAtSend = new Map(entries.map(([callId]) => [callId, this.#leases.status(callId)]));
     const sentAt = this.#leases.now();
     let reply: string[];
     try {
@@ -327,9 +326,9 @@ export class RedisCallRouter implements CallRouter {
       const callId = reply[i] as string;
       const owner = reply[i + 1] as string;
       notHeld.add(callId);
-      // Nobody holds the lease: the store lost it (restarted empty). The owner re-asserts the call, unless it
-      // could not prove its lease when it asked (it was frozen): then the call may have moved on.
-      if (owner === '' && statusAtSend.get(callId) !== 'suspended') missing.add(callId);
+      // Nobody holds the lease: the store lost it (restarted empty). The owner re-asserts the call; the script
+      // refuses when the stored call names another owner or token (it moved on meanwhile).
+      if (owner === '') missing.add(callId);
       else lost.push(callId, owner);
     }
     for (const [callId] of held) if (!notHeld.has(callId)) this.#leases.confirmed(callId, sentAt);
@@ -356,8 +355,8 @@ export class RedisCallRouter implements CallRouter {
       const callId = pairs[i] as string;
       const owner = pairs[i + 1] || undefined;
       if (this.#leases.token(callId) === undefined) continue;
-      // Nobody holds the lease (the store lost it) and this instance can still prove its own: re-assert.
-      if (owner === undefined && this.#leases.status(callId) !== 'suspended') {
+      // Nobody holds the lease (the store lost it): re-assert (refused if the call moved on meanwhile).
+      if (owner === undefined) {
         void this.#reassert(callId);
         continue;
       }

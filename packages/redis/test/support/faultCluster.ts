@@ -303,7 +303,10 @@ export class FaultCluster {
           event,
           journal
             .filter((e) => e.callId === event?.callId && e.kind !== 'request')
-            .map((e) => `${e.at % 100000} ${e.instance} ${e.kind} ${e.type ?? ''}`),
+            .map(
+              (e) =>
+                `${e.at % 100000} ${e.instance} ${e.kind} ${e.type ?? ''} ${(e as { movedTo?: string }).movedTo ?? ''}`,
+            ),
         );
       }
       for (const [eventId, count] of applied) {
