@@ -295,6 +295,7 @@ export class FaultCluster {
         if (entry.method === 'DELETE') endings.set(callId, (endings.get(callId) ?? 0) + 1);
       }
     }
+    // SWITCHBOARD_FAULTS_DEBUG=1 prints the journal of every lost, duplicated or hung event and call.
     if (process.env.SWITCHBOARD_FAULTS_DEBUG) {
       for (const eventId of lost) {
         const event = this.dispatcher.events.find((e) => e.eventId === eventId);
