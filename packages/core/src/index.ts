@@ -100,6 +100,7 @@ export type {
   OperationAck,
   OperationRequest,
   PlaceCallRequest,
+  ReceivedWebhook,
   RejectReason,
   TelephonyBackend,
   WebhookResult,

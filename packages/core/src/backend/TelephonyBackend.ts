@@ -102,6 +102,16 @@ export interface WebhookResult {
   readonly events: readonly TelephonyEvent[];
 }
 
+/**
+ * Scale-out, for a backend that keeps per-call state: a webhook authenticated and parsed into notifications
+ * (events in the unified vocabulary) that no per-call state has seen yet, so the core can route them to the
+ * call's owner, which applies them with `applyNotifications`.
+ */
+export interface ReceivedWebhook {
+  readonly response: WebhookResponse;
+  readonly notifications: readonly TelephonyEvent[];
+}
+
 /** A call's state and roster as the backend reports them on request (for rehydration). */
 export interface BackendCallSnapshot {
   readonly callId: string;
@@ -133,6 +143,23 @@ export interface TelephonyBackend {
   execute(request: OperationRequest): Promise<OperationAck>;
   /** Authenticates and normalizes one webhook request. Unauthenticated requests yield no events. */
   handleWebhook(request: WebhookRequest): Promise<WebhookResult>;
+  /**
+   * Scale-out, for backends with per-call state (Graph: tone ordering, DTMF recognition): the first half of
+   * `handleWebhook`, authenticating and parsing only. With a router, the core routes the notifications to the
+   * owner of each call before any per-call state is touched. Both halves or neither.
+   */
+  receiveWebhook?(request: WebhookRequest): Promise<ReceivedWebhook>;
+  /** The second half of `handleWebhook`: applies notifications to per-call state, giving the events. */
+  applyNotifications?(notifications: readonly TelephonyEvent[]): readonly TelephonyEvent[];
+  /**
+   * Scale-out: this instance took the call over with an operation another instance started (`operationId`);
+   * the backend resumes whatever per-call state it keeps for it (Graph: a DTMF recognition listens again).
+   */
+  adoptOperation?(request: {
+    readonly callId: string;
+    readonly operationId: string;
+    readonly operation: CallOperation;
+  }): void;
   /** Reads a call's state and roster from the service. */
   getCall(callId: string): Promise<BackendCallSnapshot>;
   /** The core is done with this call (it ended): drop per-call state and timers. */

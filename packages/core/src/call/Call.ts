@@ -33,6 +33,12 @@ export interface CallEnd {
   readonly state: 'disconnected';
   readonly reason?: ResultInfo;
   readonly at: string;
+  /**
+   * Scale-out: the call did not end for its parties; it moved to another instance (this one lost its lease or
+   * closed), which announces it as a takeover and drives it from now on. Every operation on this `Call` object
+   * rejects with `callEnded`. The other instance's id when known, else `another instance`.
+   */
+  readonly movedTo?: string;
 }
 
 /** A synchronous snapshot of a call. */

@@ -49,6 +49,11 @@ export interface LiveCallHost {
   released(call: LiveCall): void;
   /** Scale-out: the call's state, roster or operations in flight changed (to write it to a shared store). */
   changed?(call: LiveCall): void;
+  /**
+   * Scale-out fencing: `undefined` when the call may be acted on now; otherwise a promise that resolves when it
+   * may, or rejects (the call moved to another instance). Every operation waits for it before it goes out.
+   */
+  fence?(call: LiveCall): Promise<void> | undefined;
 }
 
 const noOptions: OperationOptions = {};
@@ -117,6 +122,7 @@ export class LiveCall implements Call {
   #pending: Map<string, PendingOperation> | undefined;
   #resolveEnded: ((end: CallEnd) => void) | undefined;
   #isEnded = false;
+  #movedTo: string | undefined;
   #leaving: OperationPromise<void> | undefined;
   readonly #visited = new Set<CallState>();
   #seenEvents: number[] | undefined;
@@ -365,6 +371,27 @@ export class LiveCall implements Call {
     this.#visited.add('disconnected');
     this.#state.next('disconnected');
     this.#end(reason, new Date(this.#host.clock.now()).toISOString());
+  }
+
+  /**
+   * Scale-out: another instance drives the call now. The call ends here (`ended` resolves with `movedTo`), its
+   * operations in flight fail with `callEnded`, and every later operation rejects with `callEnded`: nothing of
+   * it runs on this instance any more.
+   */
+  endMoved(movedTo: string | undefined): void {
+    if (this.#isEnded) return;
+    const to = movedTo ?? 'another instance';
+    this.failPendingOperations(
+      (operationId, operation) =>
+        new TelephonyError('callEnded', `${operation.kind} stopped: call ${this.id} moved to ${to}`, {
+          backend: this.backend,
+          operation: operation.kind,
+          callId: this.id,
+          operationId,
+        }),
+    );
+    this.#movedTo = to;
+    this.endLocally();
   }
 
   /** Whether the call is in `state`, was in it, or (still live) has gone past it. */
@@ -722,25 +749,26 @@ export class LiveCall implements Call {
       callId: this.id,
       operationId,
     }).follow(promise);
-    this.#host.backend
-      .execute({
+    const send = () =>
+      this.#host.backend.execute({
         callId: this.id,
         operationId,
         operation,
         call: this.#view(),
         ...(options.signal ? { signal: options.signal } : {}),
-      })
-      .then(
-        (ack) => {
-          if (!registered.settled && ack.status === 'completed')
-            registered.complete(resultOf(operation, undefined, ack.result));
-        },
-        (error: unknown) => {
-          registered.fail(
-            toTelephonyError(error, { backend: this.backend, operation: operation.kind, callId: this.id }),
-          );
-        },
-      );
+      });
+    const fence = this.#host.fence?.(this);
+    (fence === undefined ? send() : fence.then(() => (registered.settled ? undefined : send()))).then(
+      (ack) => {
+        if (ack !== undefined && !registered.settled && ack.status === 'completed')
+          registered.complete(resultOf(operation, undefined, ack.result));
+      },
+      (error: unknown) => {
+        registered.fail(
+          toTelephonyError(error, { backend: this.backend, operation: operation.kind, callId: this.id }),
+        );
+      },
+    );
     return withOperationId(promise, operationId);
   }
 
@@ -848,7 +876,12 @@ export class LiveCall implements Call {
     this.#events.complete();
     this.#audio.complete();
     this.#transcript.complete();
-    this.#resolveEnded?.({ state: 'disconnected', at, ...(reason ? { reason } : {}) });
+    this.#resolveEnded?.({
+      state: 'disconnected',
+      at,
+      ...(reason ? { reason } : {}),
+      ...(this.#movedTo === undefined ? {} : { movedTo: this.#movedTo }),
+    });
     this.#resolveEnded = undefined;
     this.#host.released(this);
   }

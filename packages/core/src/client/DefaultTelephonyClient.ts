@@ -116,7 +116,12 @@ export class DefaultTelephonyClient implements TelephonyClient {
       operationTimeoutMs: options.operationTimeoutMs ?? 120_000,
       newOperationId: () => randomUUID(),
       released: (call) => this.#release(call),
-      ...(options.router ? { changed: (call: LiveCall) => this.#scaleOut?.changed(call) } : {}),
+      ...(options.router
+        ? {
+            changed: (call: LiveCall) => this.#scaleOut?.changed(call),
+            fence: (call: LiveCall) => this.#scaleOut?.fence(call),
+          }
+        : {}),
     };
     this.#scaleOut =
       options.router === undefined
@@ -138,7 +143,8 @@ export class DefaultTelephonyClient implements TelephonyClient {
       ...(options.bodyTimeoutMs !== undefined ? { bodyTimeoutMs: options.bodyTimeoutMs } : {}),
     });
     backend.attach({
-      dispatch: (events) => this.dispatch(events),
+      // Scale-out: what a backend makes outside a webhook goes to the call's owner.
+      dispatch: (events) => (this.#scaleOut ? this.#scaleOut.fromBackend(events) : this.dispatch(events)),
       // Real-time media goes straight to its call: no early holding, a frame for an unknown call is dropped.
       audio: (frame) => this.#calls.get(frame.callId)?.receiveAudio(frame),
       transcript: (segment) => this.#calls.get(segment.callId)?.receiveTranscript(segment),
@@ -262,6 +268,13 @@ export class DefaultTelephonyClient implements TelephonyClient {
     const rejected = checkIngress(request, this.#maxBodyBytes, this.#webhookPaths);
     if (rejected) return rejected;
     try {
+      // Scale-out with a backend that keeps per-call state: its notifications go to the owner unapplied.
+      if (this.#scaleOut?.routesNotifications) {
+        const { response, notifications } = await this.#scaleOut.receiveWebhook(request);
+        span.received(notifications);
+        if (notifications.length > 0) await this.#scaleOut.route(notifications);
+        return response;
+      }
       const { response, events } = await this.#backendPort.handleWebhook(request);
       span.received(events);
       if (events.length > 0) {

@@ -7,6 +7,7 @@ import type { StoredCall } from './StoredCall.js';
  * - `forwarded`: sent to the owner's queue (possibly this instance's own, behind earlier events).
  * - `parked`: nobody owns the call yet; kept for the instance that claims it.
  * - `ended`: the call ended; nothing to do.
+ * - `duplicate`: a repeated delivery of an event already queued for the owner or applied by it.
  * - `takeover`: the owner stopped renewing its lease and this instance now owns the call: rebuild it from
  *   `call`, apply `backlog` (events that were waiting for the previous owner), then the event itself.
  */
@@ -15,6 +16,7 @@ export type RouteDecision =
   | { readonly kind: 'forwarded'; readonly owner: string }
   | { readonly kind: 'parked' }
   | { readonly kind: 'ended' }
+  | { readonly kind: 'duplicate' }
   | { readonly kind: 'takeover'; readonly call: StoredCall; readonly backlog: readonly TelephonyEvent[] };
 
 /** What a `CallRouter` needs from the client it serves. */
@@ -27,6 +29,8 @@ export interface CallRouterHost {
   lost(callId: string, owner: string | undefined): void;
   /** The calls this instance drives now (their leases are renewed). */
   ownedCallIds(): Iterable<string>;
+  /** What the store should keep of an owned call now (to re-assert it after the store lost it). */
+  snapshot?(callId: string): StoredCall | undefined;
 }
 
 /**
@@ -52,4 +56,17 @@ export interface CallRouter {
   release(call: StoredCall): void;
   /** Stops renewing and consuming; leases of live calls are handed off so other instances take them over. */
   close(): Promise<void>;
+  /**
+   * Fencing: `undefined` when this instance may act on the call now (its lease is valid by its own clock, or the
+   * store is down and nobody can take the call); otherwise a promise that resolves once the store proved the
+   * lease again, or rejects when the call was lost. Operations and forwarded events wait for it.
+   */
+  fence?(callId: string): Promise<void> | undefined;
+  /**
+   * An incoming call's notification arrived here: `true` when this is its first delivery to any instance (offer
+   * it to the bot), `false` for a redelivery already offered elsewhere. `true` when the store cannot tell.
+   */
+  offer?(event: TelephonyEvent): Promise<boolean>;
+  /** The owner applied these events of the call: later redeliveries, on any instance, are recognized. */
+  applied?(callId: string, eventIds: readonly string[]): void;
 }

@@ -1,11 +1,12 @@
 import { type Observable, Subject } from 'rxjs';
-import type { CallHandle, TelephonyBackend } from '../backend/TelephonyBackend.js';
+import type { CallHandle, ReceivedWebhook, TelephonyBackend } from '../backend/TelephonyBackend.js';
 import type { LiveCall } from '../call/LiveCall.js';
 import type { Clock } from '../clock/Clock.js';
 import { TelephonyError } from '../errors/TelephonyError.js';
 import type { TelephonyEvent } from '../events/TelephonyEvent.js';
 import type { Logger } from '../logging/Logger.js';
-import type { CallRouter } from './CallRouter.js';
+import type { WebhookRequest } from '../webhook/WebhookTypes.js';
+import type { CallRouter, RouteDecision } from './CallRouter.js';
 import type { AdoptedOperation, CallTakeover } from './CallTakeover.js';
 import type { StoredCall } from './StoredCall.js';
 
@@ -24,6 +25,9 @@ export interface ScaleOutClient {
   forget(call: LiveCall): void;
 }
 
+// Marks an event a backend already made (outside a webhook), routed to the owner so it is not applied again.
+const appliedMark = 'switchboardApplied';
+
 // An adopted operation gets at least this long to see its outcome, however long ago it started.
 const minAdoptedTimeoutMs = 5_000;
 
@@ -41,6 +45,7 @@ export class ScaleOutCoordinator {
   // When each operation in flight started, per call (the store keeps it so an adopter knows the time left).
   readonly #startedAt = new Map<string, Map<string, number>>();
   readonly #takeovers = new Subject<CallTakeover>();
+  #closing = false;
 
   constructor(router: CallRouter, client: ScaleOutClient) {
     this.#router = router;
@@ -50,7 +55,26 @@ export class ScaleOutCoordinator {
       takeOver: (call, backlog) => this.#serial(call.callId, () => this.#takeOver(call, backlog)),
       lost: (callId, owner) => this.#lost(callId, owner),
       ownedCallIds: () => this.#owned,
+      snapshot: (callId) => {
+        const call = this.#client.call(callId);
+        return call === undefined || call.isEnded || !this.#owned.has(callId)
+          ? undefined
+          : this.#record(call);
+      },
     });
+  }
+
+  /** Whether webhooks are routed as notifications not yet applied (the backend keeps per-call state). */
+  get routesNotifications(): boolean {
+    const backend = this.#client.backend;
+    return backend.receiveWebhook !== undefined && backend.applyNotifications !== undefined;
+  }
+
+  /** Authenticates and parses a webhook (backends with per-call state; see `routesNotifications`). */
+  receiveWebhook(request: WebhookRequest): Promise<ReceivedWebhook> {
+    const receive = this.#client.backend.receiveWebhook;
+    if (receive === undefined) throw new TelephonyError('unsupported', 'the backend has no receiveWebhook');
+    return receive.call(this.#client.backend, request);
   }
 
   /** The calls taken over from other instances. */
@@ -60,20 +84,114 @@ export class ScaleOutCoordinator {
 
   /** Routes a webhook's events: applied here, forwarded to the owner, parked, or taken over; in order per call. */
   async route(events: readonly TelephonyEvent[]): Promise<void> {
+    // Calls offered in this webhook: their other events are applied here when the store cannot route them
+    // (held for the call until the bot answers it here), so the webhook is not refused and offered twice.
+    const offered = new Set<string>();
     for (const event of events) {
-      if (event.type === 'call.incoming' || event.callId === '') {
-        this.#client.dispatch([event]);
+      if (event.callId === '') {
+        this.#dispatch([event]);
+        continue;
+      }
+      if (event.type === 'call.incoming') {
+        offered.add(event.callId);
+        if (this.#router.offer === undefined || (await this.#router.offer(event))) this.#dispatch([event]);
         continue;
       }
       await this.#serial(event.callId, async () => {
-        const decision = await this.#router.route(event);
-        if (decision.kind === 'local') this.#client.dispatch([event]);
+        let decision: RouteDecision;
+        try {
+          decision = await this.#router.route(event);
+        } catch (error) {
+          // The store is unreachable: a call this instance owns (and may still act on) is served here; any
+          // other event is refused, so the service delivers it again.
+          if (!this.#mayServe(event.callId) && !offered.has(event.callId)) throw error;
+          decision = { kind: 'local' };
+        }
+        // An event of an ended call changes nothing; it is still seen on the client's event stream.
+        if (decision.kind === 'local' || decision.kind === 'ended') this.#apply([event]);
         else if (decision.kind === 'takeover') {
           await this.#takeOver(decision.call, decision.backlog);
-          this.#client.dispatch([event]);
+          this.#apply([event]);
         }
       });
     }
+  }
+
+  /**
+   * Events a backend made outside a webhook (timers, results it assembled): applied here when the call is owned
+   * here, otherwise routed to its owner like a webhook's.
+   */
+  fromBackend(events: readonly TelephonyEvent[]): void {
+    const here = events.filter(
+      (event) => event.callId === '' || this.#owned.has(event.callId) || this.#client.call(event.callId),
+    );
+    if (here.length > 0) this.#client.dispatch(here);
+    const elsewhere = events
+      .filter((event) => !here.includes(event))
+      .map((event) => (this.routesNotifications ? { ...event, [appliedMark]: true } : event));
+    if (elsewhere.length === 0) return;
+    this.route(elsewhere).catch((error: unknown) =>
+      this.#client.logger.warn('routing a backend event to its owner failed', {
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
+  }
+
+  /** Fencing for the call's operations (see `CallRouter.fence`); after `close()` every operation is refused. */
+  fence(call: LiveCall): Promise<void> | undefined {
+    if (this.#closing) return Promise.reject(this.#movedError(call.id, undefined));
+    if (!this.#owned.has(call.id)) return undefined;
+    return this.#router.fence?.(call.id);
+  }
+
+  #mayServe(callId: string): boolean {
+    const call = this.#client.call(callId);
+    return (
+      !this.#closing &&
+      call !== undefined &&
+      this.#owned.has(callId) &&
+      this.#router.fence?.(callId) === undefined
+    );
+  }
+
+  /**
+   * Dispatches routed events; with a backend that keeps per-call state, notifications are first applied to it
+   * here, on the owner (events the backend made elsewhere carry `appliedMark` and are not applied twice).
+   */
+  #dispatch(events: readonly TelephonyEvent[]): void {
+    if (!this.routesNotifications) {
+      this.#client.dispatch(events);
+      return;
+    }
+    const out: TelephonyEvent[] = [];
+    for (const event of events) {
+      if ((event as { [appliedMark]?: boolean })[appliedMark] === true) {
+        const { [appliedMark]: _, ...made } = event as TelephonyEvent & { [appliedMark]?: boolean };
+        out.push(made as TelephonyEvent);
+      } else out.push(...(this.#client.backend.applyNotifications?.([event]) ?? []));
+    }
+    if (out.length > 0) this.#client.dispatch(out);
+  }
+
+  #apply(events: readonly TelephonyEvent[]): void {
+    // Marked first: an event that ends the call is written with the call's final state.
+    const byCall = new Map<string, string[]>();
+    for (const event of events) {
+      if (event.eventId === undefined || event.callId === '') continue;
+      const ids = byCall.get(event.callId) ?? [];
+      ids.push(event.eventId);
+      byCall.set(event.callId, ids);
+    }
+    for (const [callId, ids] of byCall) this.#router.applied?.(callId, ids);
+    this.#dispatch(events);
+  }
+
+  #movedError(callId: string, owner: string | undefined): TelephonyError {
+    return new TelephonyError(
+      'callEnded',
+      `instance ${this.#router.instanceId} no longer drives call ${callId}: it moved to ${owner ?? 'another instance'}`,
+      { callId },
+    );
   }
 
   /** The client created a call (placed, answered, joined, rehydrated): claim its lease and store it. */
@@ -82,7 +200,7 @@ export class ScaleOutCoordinator {
     if (this.#takingOver.has(call.id)) return;
     void this.#serial(call.id, async () => {
       const backlog = await this.#router.claim(this.#record(call));
-      if (backlog.length > 0) this.#client.dispatch(backlog);
+      if (backlog.length > 0) this.#apply(backlog);
     }).catch((error: unknown) =>
       this.#client.logger.error('claiming a call in the shared store failed', {
         callId: call.id,
@@ -106,8 +224,13 @@ export class ScaleOutCoordinator {
 
   /** Stops routing: hands the leases off and completes `takeovers$`. */
   async close(): Promise<void> {
+    // From now on nothing of a call runs here: operations are refused, then the leases are handed off and
+    // every call this instance drove ends here as moved.
+    this.#closing = true;
     this.#takeovers.complete();
+    const owned = [...this.#owned];
     await this.#router.close();
+    for (const callId of owned) this.#lost(callId, undefined);
   }
 
   #serial(callId: string, task: () => Promise<void>): Promise<void> {
@@ -124,7 +247,16 @@ export class ScaleOutCoordinator {
   async #deliver(events: readonly TelephonyEvent[]): Promise<void> {
     const done: Promise<void>[] = [];
     for (const event of events) {
-      done.push(this.#serial(event.callId, async () => this.#client.dispatch([event])));
+      done.push(
+        this.#serial(event.callId, async () => {
+          // A forwarded event is applied only while this instance can prove it owns the call: one frozen while
+          // reading its inbox must not apply, on resume, what the new owner took over.
+          const fence = this.#owned.has(event.callId) ? this.#router.fence?.(event.callId) : undefined;
+          if (fence !== undefined) await fence.catch(() => undefined);
+          if (this.#closing || (fence !== undefined && !this.#owned.has(event.callId))) return;
+          this.#apply([event]);
+        }),
+      );
     }
     await Promise.all(done);
   }
@@ -161,7 +293,7 @@ export class ScaleOutCoordinator {
     const client = this.#client;
     if (client.call(stored.callId) !== undefined) {
       this.#owned.add(stored.callId);
-      if (backlog.length > 0) client.dispatch(backlog);
+      if (backlog.length > 0) this.#apply(backlog);
       return;
     }
     this.#takingOver.add(stored.callId);
@@ -192,6 +324,7 @@ export class ScaleOutCoordinator {
     const operations: AdoptedOperation[] = stored.operations.map(({ operationId, operation, startedAt }) => {
       const remaining = client.operationTimeoutMs - (now - startedAt);
       const result = call.adoptOperation(operationId, operation, Math.max(remaining, minAdoptedTimeoutMs));
+      client.backend.adoptOperation?.({ callId: call.id, operationId, operation });
       // The bot may ignore an adopted operation; its failure must not become an unhandled rejection.
       result.catch(() => undefined);
       return { operationId, kind: operation.kind, operation, result };
@@ -227,7 +360,7 @@ export class ScaleOutCoordinator {
     });
     this.#takeovers.next({ call, previousOwner: stored.owner, operations });
     if (!call.isEnded) this.changed(call);
-    if (backlog.length > 0) client.dispatch(backlog);
+    if (backlog.length > 0) this.#apply(backlog);
   }
 
   #lost(callId: string, owner: string | undefined): void {
@@ -235,15 +368,12 @@ export class ScaleOutCoordinator {
     this.#startedAt.delete(callId);
     const call = this.#client.call(callId);
     if (call === undefined) return;
-    const now = owner === undefined ? 'another instance' : `instance ${owner}`;
-    call.failPendingOperations(
-      (operationId, operation) =>
-        new TelephonyError(
-          'transient',
-          `${operation.kind} was handed over: instance ${this.#router.instanceId} lost call ${callId} to ${now}`,
-          { backend: call.backend, operation: operation.kind, callId, operationId },
-        ),
-    );
+    this.#client.logger.warn('call moved to another instance', {
+      callId,
+      instanceId: this.#router.instanceId,
+      ...(owner === undefined ? {} : { owner }),
+    });
     this.#client.forget(call);
+    call.endMoved(owner);
   }
 }

@@ -22,6 +22,12 @@ export function responseForError(error: TelephonyError): WebhookResponse {
     case 'invalidPayload':
     case 'invalidInput':
       return errorResponse(400, 'invalidPayload', error.message);
+    // Not applied and not queued (e.g. the shared call store is unreachable): the service delivers it again.
+    case 'transient':
+    case 'throttled':
+      return errorResponse(503, 'unavailable', 'the event could not be applied now; deliver it again', {
+        'retry-after': String(Math.max(1, Math.ceil((error.retryAfterMs ?? 1_000) / 1_000))),
+      });
     default:
       return errorResponse(500, 'internal', 'the webhook could not be handled');
   }

@@ -15,6 +15,7 @@ import {
   type Participant,
   type PlaceCallRequest,
   parseResultInfo,
+  type ReceivedWebhook,
   type RejectReason,
   silentLogger,
   systemClock,
@@ -433,22 +434,46 @@ export class GraphBackend implements TelephonyBackend {
   }
 
   async handleWebhook(request: WebhookRequest): Promise<WebhookResult> {
+    const { response, notifications } = await this.receiveWebhook(request);
+    return { response, events: this.applyNotifications(notifications) };
+  }
+
+  /** Scale-out: authenticates and parses a webhook without touching per-call state (see the port). */
+  async receiveWebhook(request: WebhookRequest): Promise<ReceivedWebhook> {
     if (request.method.toUpperCase() !== 'POST') {
-      return { response: emptyResponse(405, { allow: 'POST' }), events: [] };
+      return { response: emptyResponse(405, { allow: 'POST' }), notifications: [] };
     }
     // Authentication comes first: nothing of an unauthenticated body is parsed.
     await this.#auth.authenticate(request);
-    const received = normalizeGraphNotifications(request.body, {
+    const notifications = normalizeGraphNotifications(request.body, {
       receivedAt: new Date(this.#clock.now()).toISOString(),
     });
+    return { response: emptyResponse(202), notifications };
+  }
+
+  /** Scale-out: applies notifications (received here or forwarded by another instance) to per-call state. */
+  applyNotifications(notifications: readonly TelephonyEvent[]): readonly TelephonyEvent[] {
     const events: TelephonyEvent[] = [];
     this.#batch = events;
     try {
-      for (const event of received) this.#process(event, events);
+      for (const event of notifications) this.#process(event, events);
     } finally {
       this.#batch = undefined;
     }
-    return { response: emptyResponse(202), events };
+    return events;
+  }
+
+  /** Scale-out: a DTMF recognition another instance started listens again here (its tones now come here). */
+  adoptOperation(request: {
+    readonly callId: string;
+    readonly operationId: string;
+    readonly operation: CallOperation;
+  }): void {
+    const { callId, operationId, operation } = request;
+    if (operation.kind !== 'recognize' || operation.options.kind !== 'dtmf') return;
+    // The other instance subscribed to the call's tones; the subscription is the call's, not the instance's.
+    this.#calls.ensure(callId).toneSubscribed = true;
+    this.#recognitions.begin(callId, operationId, operation.options, false);
   }
 
   getCall(callId: string): Promise<BackendCallSnapshot> {

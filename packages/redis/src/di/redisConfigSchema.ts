@@ -27,7 +27,10 @@ export const redisConfigSchema = z.strictObject({
   leaseTtlMs: ms(
     "How long a call's lease lasts without renewal: how soon a crashed owner's calls are taken over (default 10000).",
   ),
-  renewIntervalMs: ms('How often leases are renewed (default a third of the lease).'),
+  takeoverGraceMs: ms(
+    "How long past a lease's expiry, by the store's clock, before another instance may take the call over (default a third of the lease).",
+  ),
+  renewIntervalMs: ms('How often leases are renewed (default a quarter of the lease).'),
   sweepIntervalMs: ms(
     'How often this instance looks for calls whose lease expired (default half the lease).',
   ),

@@ -11,7 +11,8 @@ import { redisConfigSchema } from './redisConfigSchema.js';
 
 /**
  * Reads and validates the `redis` section (`url` required; `instanceId`, `keyPrefix`, `leaseTtlMs`,
- * `renewIntervalMs`, `sweepIntervalMs`, `endedCallTtlMs`, `earlyEventTtlMs` optional) into router options.
+ * `takeoverGraceMs`, `renewIntervalMs`, `sweepIntervalMs`, `endedCallTtlMs`, `earlyEventTtlMs` optional) into
+ * router options.
  * Throws one `TelephonyError('invalidConfig')` naming every invalid setting.
  */
 export function redisRouterOptions(config: TelephonyConfig): Omit<RedisCallRouterOptions, 'logger'> {

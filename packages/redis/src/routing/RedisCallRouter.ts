@@ -1,4 +1,7 @@
 import { hostname } from 'node:os';
+
+export type { RedisCallRouterOptions } from './RedisCallRouterOptions.js';
+
 import type {
   CallRouter,
   CallRouterHost,
@@ -11,58 +14,11 @@ import { silentLogger, TelephonyError } from '@switchboard/core';
 import { Redis } from 'ioredis';
 import { RedisCallStore } from '../store/RedisCallStore.js';
 import { type RedisKeys, redisKeys } from '../store/redisKeys.js';
-import { LuaScript } from './LuaScript.js';
-import {
-  claimScript,
-  handoffScript,
-  orphansScript,
-  releaseScript,
-  renewScript,
-  routeScript,
-  saveScript,
-  takeoverScript,
-} from './redisScripts.js';
-
-/** Options of `RedisCallRouter`. */
-export interface RedisCallRouterOptions {
-  /** A connection (the router duplicates it for its blocking inbox reads) or a `redis://` URL. */
-  readonly redis: Redis | string;
-  /** This instance's id, unique among the instances (default: host name, process id and a random suffix). */
-  readonly instanceId?: string;
-  /** Prefix of every key (default `switchboard:`). */
-  readonly keyPrefix?: string;
-  /** How long a call's lease lasts without renewal: how soon a crashed owner's calls are taken over (default 10 s). */
-  readonly leaseTtlMs?: number;
-  /** How often leases are renewed (default a third of the lease). */
-  readonly renewIntervalMs?: number;
-  /** How often this instance looks for calls whose lease expired (default half the lease). */
-  readonly sweepIntervalMs?: number;
-  /** How long an ended call stays in the store (default 15 minutes). */
-  readonly endedCallTtlMs?: number;
-  /** How long events for a call nobody owns yet are kept for it (default 30 s). */
-  readonly earlyEventTtlMs?: number;
-  readonly logger?: Logger;
-}
-
-const scripts = {
-  route: new LuaScript(routeScript),
-  takeover: new LuaScript(takeoverScript),
-  claim: new LuaScript(claimScript),
-  save: new LuaScript(saveScript),
-  release: new LuaScript(releaseScript),
-  renew: new LuaScript(renewScript),
-  orphans: new LuaScript(orphansScript),
-  handoff: new LuaScript(handoffScript),
-} as const;
-
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.map((item) => (typeof item === 'string' ? item : String(item))) : [];
-}
-
-function storeError(what: string, error: unknown): TelephonyError {
-  if (TelephonyError.is(error)) return error;
-  return new TelephonyError('transient', `the call store (Redis) failed to ${what}`, { cause: error });
-}
+import { LeaseClock } from './LeaseClock.js';
+import type { RedisCallRouterOptions } from './RedisCallRouterOptions.js';
+import { readInbox } from './readInbox.js';
+import { parseCall, parseEvents, scripts, seenTtlMs, storeError, strings } from './routerScripts.js';
+import { type RedisConnection, watchConnection } from './watchConnection.js';
 
 /**
  * The `CallRouter` on Redis: a lease per call (renewed by its owner), the call store (a hash per call, written as
@@ -81,6 +37,11 @@ export class RedisCallRouter implements CallRouter {
   readonly #reader: Redis;
   readonly #keys: RedisKeys;
   readonly #leaseTtlMs: number;
+  readonly #graceMs: number;
+  readonly #leases: LeaseClock;
+  readonly #seen = new Map<string, string[]>();
+  readonly #reasserting = new Set<string>();
+  readonly #connection: RedisConnection;
   readonly #renewIntervalMs: number;
   readonly #sweepIntervalMs: number;
   readonly #endedCallTtlMs: number;
@@ -96,21 +57,34 @@ export class RedisCallRouter implements CallRouter {
 
   constructor(options: RedisCallRouterOptions) {
     this.#ownsConnection = typeof options.redis === 'string';
+    const leaseTtlMs = options.leaseTtlMs ?? 10_000;
     this.#redis =
       typeof options.redis === 'string'
-        ? new Redis(options.redis, { maxRetriesPerRequest: 2 })
+        ? new Redis(options.redis, {
+            // A command waits at most half a lease: a stalled store answers the webhook 503, not never.
+            commandTimeout: Math.max(200, Math.floor(leaseTtlMs / 2)),
+            maxRetriesPerRequest: 1,
+            retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
+          })
         : options.redis;
-    this.#reader = this.#redis.duplicate();
+    this.#reader = this.#redis.duplicate({ commandTimeout: undefined });
     this.instanceId =
       options.instanceId ?? `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
     this.#keys = redisKeys(options.keyPrefix ?? 'switchboard:');
     this.store = new RedisCallStore(this.#redis, { keyPrefix: this.#keys.prefix });
-    this.#leaseTtlMs = options.leaseTtlMs ?? 10_000;
-    this.#renewIntervalMs = options.renewIntervalMs ?? Math.max(50, Math.floor(this.#leaseTtlMs / 3));
+    this.#leaseTtlMs = leaseTtlMs;
+    this.#graceMs = options.takeoverGraceMs ?? Math.max(50, Math.floor(leaseTtlMs / 3));
+    this.#leases = new LeaseClock(leaseTtlMs);
+    this.#renewIntervalMs = options.renewIntervalMs ?? Math.max(50, Math.floor(this.#leaseTtlMs / 4));
     this.#sweepIntervalMs = options.sweepIntervalMs ?? Math.max(50, Math.floor(this.#leaseTtlMs / 2));
     this.#endedCallTtlMs = options.endedCallTtlMs ?? 15 * 60_000;
     this.#earlyEventTtlMs = options.earlyEventTtlMs ?? 30_000;
     this.#logger = options.logger ?? silentLogger;
+    this.#connection = watchConnection(this.#redis, this.#reader, this.#logger, this.instanceId, (down) => {
+      this.#leases.storeDown(down);
+      // Back after an outage: prove (or re-assert) every lease at once, before the store's quiet period ends.
+      if (!down && !this.#closed) void this.#renew();
+    });
   }
 
   attach(host: CallRouterHost): void {
@@ -120,11 +94,23 @@ export class RedisCallRouter implements CallRouter {
     renew.unref();
     sweep.unref();
     this.#timers = [renew, sweep];
-    this.#reading = this.#readInbox();
+    this.#reading = readInbox({
+      reader: this.#reader,
+      redis: this.#redis,
+      inbox: this.#keys.inbox(this.instanceId),
+      isClosed: () => this.#closed,
+      deliver: async (events) => {
+        await this.#host?.deliver(parseEvents(this.#logger, events));
+      },
+      failed: (error) => {
+        if (!this.#connection.isDown) this.#warn('reading the inbox failed', error);
+      },
+    });
   }
 
   async route(event: TelephonyEvent): Promise<RouteDecision> {
     let reply: string[];
+    const sentAt = this.#leases.now();
     try {
       reply = strings(
         await scripts.route.run(this.#redis, [
@@ -132,8 +118,11 @@ export class RedisCallRouter implements CallRouter {
           event.callId,
           this.instanceId,
           JSON.stringify(event),
+          event.eventId ?? '',
           this.#leaseTtlMs,
+          this.#graceMs,
           this.#earlyEventTtlMs,
+          seenTtlMs,
         ]),
       );
     } catch (error) {
@@ -146,10 +135,13 @@ export class RedisCallRouter implements CallRouter {
         return { kind: 'forwarded', owner: reply[1] ?? '' };
       case 'parked':
         return { kind: 'parked' };
+      case 'duplicate':
+        return { kind: 'duplicate' };
       case 'takeover': {
-        const call = this.#parseCall(reply[1]);
+        const call = parseCall(this.#logger, reply[2]);
+        this.#leases.granted(event.callId, reply[1] ?? '', sentAt);
         if (call === undefined) return { kind: 'local' };
-        return { kind: 'takeover', call, backlog: this.#parseEvents(reply.slice(2)) };
+        return { kind: 'takeover', call, backlog: parseEvents(this.#logger, reply.slice(3)) };
       }
       default:
         return { kind: 'ended' };
@@ -158,23 +150,76 @@ export class RedisCallRouter implements CallRouter {
 
   async claim(call: StoredCall): Promise<readonly TelephonyEvent[]> {
     this.#dirty.delete(call.callId);
+    // Until the store answers, the call is this instance's (it just answered or placed it).
+    this.#leases.pending(call.callId);
+    this.#leases.granted(call.callId, this.#leases.token(call.callId) ?? '', this.#leases.now());
     try {
-      const reply = await scripts.claim.run(this.#redis, [
+      return await this.#claim(call, 'claim');
+    } catch (error) {
+      // The store is unreachable: the call is carried here and re-asserted when the store is back.
+      this.#warn('claiming a call failed; it is carried here and re-asserted later', error, call.callId);
+      return [];
+    }
+  }
+
+  /** Claims or re-asserts a call; resolves with the events parked for it (none when it was lost). */
+  async #claim(call: StoredCall, mode: 'claim' | 'reassert'): Promise<TelephonyEvent[]> {
+    const sentAt = this.#leases.now();
+    const reply = strings(
+      await scripts.claim.run(this.#redis, [
         this.#keys.prefix,
         call.callId,
         this.instanceId,
         this.#leaseTtlMs,
-        JSON.stringify(call),
+        this.#graceMs,
+        JSON.stringify({ ...call, owner: this.instanceId }),
         call.state,
-      ]);
-      return this.#parseEvents(strings(reply));
-    } catch (error) {
-      throw storeError('claim a call', error);
+        mode,
+        this.#leases.token(call.callId) ?? '',
+      ]),
+    );
+    if (reply[0] !== 'ok') {
+      this.#lost([call.callId, reply[1] ?? '']);
+      return [];
     }
+    this.#leases.granted(call.callId, reply[1] ?? '', sentAt);
+    if (mode === 'reassert') this.#logger.info('call re-asserted in the store', { callId: call.callId });
+    return parseEvents(this.#logger, reply.slice(2));
+  }
+
+  async offer(event: TelephonyEvent): Promise<boolean> {
+    if (event.eventId === undefined) return true;
+    try {
+      const first = await scripts.offer.run(this.#redis, [
+        this.#keys.prefix,
+        event.eventId,
+        this.#earlyEventTtlMs,
+      ]);
+      return Number(first) === 1;
+    } catch {
+      // The store is unreachable: the call is offered here (and carried here if the bot answers it).
+      return true;
+    }
+  }
+
+  fence(callId: string): Promise<void> | undefined {
+    return this.#leases.whenActive(callId);
+  }
+
+  applied(callId: string, eventIds: readonly string[]): void {
+    if (eventIds.length === 0) return;
+    const seen = this.#seen.get(callId);
+    if (seen) seen.push(...eventIds);
+    else this.#seen.set(callId, [...eventIds]);
+    this.#scheduleFlush();
   }
 
   save(call: StoredCall): void {
     this.#dirty.set(call.callId, call);
+    this.#scheduleFlush();
+  }
+
+  #scheduleFlush(): void {
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
     // Coalesces a burst of changes (an event that moves state, roster and an operation) into one write.
@@ -183,13 +228,20 @@ export class RedisCallRouter implements CallRouter {
 
   release(call: StoredCall): void {
     this.#dirty.delete(call.callId);
+    const seen = this.#seen.get(call.callId) ?? [];
+    this.#seen.delete(call.callId);
+    const token = this.#leases.token(call.callId) ?? '';
+    this.#leases.drop(call.callId);
     scripts.release
       .run(this.#redis, [
         this.#keys.prefix,
         call.callId,
         this.instanceId,
+        token,
         JSON.stringify(call),
         this.#endedCallTtlMs,
+        seen.join('\n'),
+        seenTtlMs,
       ])
       .catch((error: unknown) => this.#warn('writing an ended call failed', error, call.callId));
   }
@@ -199,13 +251,20 @@ export class RedisCallRouter implements CallRouter {
     this.#closed = true;
     for (const timer of this.#timers) clearInterval(timer);
     await this.#flush();
-    const owned = [...(this.#host?.ownedCallIds() ?? [])];
+    const owned = this.#leases.entries().flat();
+    this.#leases.clear(
+      new TelephonyError(
+        'callEnded',
+        `instance ${this.instanceId} closed: the call moved to another instance`,
+      ),
+    );
     try {
       if (owned.length > 0)
         await scripts.handoff.run(this.#redis, [this.#keys.prefix, this.instanceId, ...owned]);
     } catch (error) {
       this.#warn('handing calls off failed', error);
     }
+    this.#connection.stop();
     this.#reader.disconnect();
     await this.#reading?.catch(() => undefined);
     if (this.#ownsConnection) await this.#redis.quit().catch(() => undefined);
@@ -213,11 +272,25 @@ export class RedisCallRouter implements CallRouter {
 
   async #flush(): Promise<void> {
     this.#flushScheduled = false;
-    if (this.#dirty.size === 0) return;
-    const calls = [...this.#dirty.values()];
+    if (this.#dirty.size === 0 && this.#seen.size === 0) return;
+    const calls = new Map([...this.#dirty].map(([callId, call]) => [callId, call as StoredCall | undefined]));
+    for (const callId of this.#seen.keys()) if (!calls.has(callId)) calls.set(callId, undefined);
+    const seen = new Map(this.#seen);
     this.#dirty.clear();
-    const args: (string | number)[] = [this.#keys.prefix, this.instanceId];
-    for (const call of calls) args.push(call.callId, JSON.stringify(call), call.state);
+    this.#seen.clear();
+    const args: (string | number)[] = [this.#keys.prefix, this.instanceId, seenTtlMs];
+    for (const [callId, call] of calls) {
+      const token = this.#leases.token(callId);
+      if (token === undefined || token === '') continue;
+      args.push(
+        callId,
+        token,
+        call === undefined ? '' : JSON.stringify(call),
+        call?.state ?? '',
+        (seen.get(callId) ?? []).join('\n'),
+      );
+    }
+    if (args.length === 3) return;
     try {
       this.#lost(strings(await scripts.save.run(this.#redis, args)));
     } catch (error) {
@@ -226,18 +299,54 @@ export class RedisCallRouter implements CallRouter {
   }
 
   async #renew(): Promise<void> {
-    const owned = [...(this.#host?.ownedCallIds() ?? [])];
+    if (this.#closed) return;
+    const entries = this.#leases.entries();
+    const held = entries.filter(([, token]) => token !== '');
+    const sentAt = this.#leases.now();
+    let reply: string[];
     try {
-      const reply = await scripts.renew.run(this.#redis, [
-        this.#keys.prefix,
-        this.instanceId,
-        this.#leaseTtlMs,
-        Math.max(this.#endedCallTtlMs, this.#leaseTtlMs * 10),
-        ...owned,
-      ]);
-      this.#lost(strings(reply));
+      reply = strings(
+        await scripts.renew.run(this.#redis, [
+          this.#keys.prefix,
+          this.instanceId,
+          this.#leaseTtlMs,
+          this.#graceMs,
+          Math.max(this.#endedCallTtlMs, this.#leaseTtlMs * 10),
+          ...held.flat(),
+        ]),
+      );
     } catch (error) {
-      this.#warn('renewing leases failed', error);
+      if (!this.#connection.isDown) this.#warn('renewing leases failed', error);
+      return;
+    }
+    const missing = new Set(entries.filter(([, token]) => token === '').map(([callId]) => callId));
+    const notHeld = new Set<string>();
+    const lost: string[] = [];
+    for (let i = 1; i + 1 < reply.length; i += 2) {
+      const callId = reply[i] as string;
+      const owner = reply[i + 1] as string;
+      notHeld.add(callId);
+      // Nobody holds the lease: the store lost it (restarted empty). The owner re-asserts the call; the script
+      // refuses when the stored call names another owner or token (it moved on meanwhile).
+      if (owner === '') missing.add(callId);
+      else lost.push(callId, owner);
+    }
+    for (const [callId] of held) if (!notHeld.has(callId)) this.#leases.confirmed(callId, sentAt);
+    this.#lost(lost);
+    await Promise.all([...missing].map((callId) => this.#reassert(callId)));
+  }
+
+  async #reassert(callId: string): Promise<void> {
+    const call = this.#host?.snapshot?.(callId);
+    if (call === undefined || this.#reasserting.has(callId)) return;
+    this.#reasserting.add(callId);
+    try {
+      const backlog = await this.#claim(call, 'reassert');
+      if (backlog.length > 0) await this.#host?.deliver(backlog);
+    } catch (error) {
+      if (!this.#connection.isDown) this.#warn('re-asserting a call failed', error, callId);
+    } finally {
+      this.#reasserting.delete(callId);
     }
   }
 
@@ -245,7 +354,17 @@ export class RedisCallRouter implements CallRouter {
     for (let i = 0; i + 1 < pairs.length; i += 2) {
       const callId = pairs[i] as string;
       const owner = pairs[i + 1] || undefined;
+      if (this.#leases.token(callId) === undefined) continue;
+      // Nobody holds the lease (the store lost it): re-assert (refused if the call moved on meanwhile).
+      if (owner === undefined) {
+        void this.#reassert(callId);
+        continue;
+      }
       this.#logger.warn('call lease lost', { callId, owner, instanceId: this.instanceId });
+      this.#leases.drop(
+        callId,
+        new TelephonyError('callEnded', `call ${callId} moved to ${owner ?? 'another instance'}`, { callId }),
+      );
       this.#host?.lost(callId, owner);
     }
   }
@@ -254,7 +373,9 @@ export class RedisCallRouter implements CallRouter {
     if (this.#sweeping || this.#closed || this.#host === undefined) return;
     this.#sweeping = true;
     try {
-      const orphans = strings(await scripts.orphans.run(this.#redis, [this.#keys.prefix]));
+      const orphans = strings(
+        await scripts.orphans.run(this.#redis, [this.#keys.prefix, this.#leaseTtlMs, this.#graceMs]),
+      );
       await Promise.all(orphans.map((callId) => this.#takeOver(callId)));
     } catch (error) {
       this.#warn('looking for orphaned calls failed', error);
@@ -264,71 +385,26 @@ export class RedisCallRouter implements CallRouter {
   }
 
   async #takeOver(callId: string): Promise<void> {
+    const sentAt = this.#leases.now();
     const reply = strings(
-      await scripts.takeover.run(this.#redis, [this.#keys.prefix, callId, this.instanceId, this.#leaseTtlMs]),
+      await scripts.takeover.run(this.#redis, [
+        this.#keys.prefix,
+        callId,
+        this.instanceId,
+        this.#leaseTtlMs,
+        this.#graceMs,
+      ]),
     );
     if (reply[0] !== 'takeover' || this.#host === undefined) return;
-    const call = this.#parseCall(reply[1]);
+    this.#leases.granted(callId, reply[1] ?? '', sentAt);
+    const call = parseCall(this.#logger, reply[2]);
     if (call === undefined) return;
     this.#logger.info('taking a call over', {
       callId,
       previousOwner: call.owner,
       instanceId: this.instanceId,
     });
-    await this.#host.takeOver(call, this.#parseEvents(reply.slice(2)));
-  }
-
-  async #readInbox(): Promise<void> {
-    const inbox = this.#keys.inbox(this.instanceId);
-    let lastId = '0-0';
-    while (!this.#closed) {
-      let reply: [string, [string, string[]][]][] | null;
-      try {
-        reply = (await this.#reader.xread('COUNT', 256, 'BLOCK', 1000, 'STREAMS', inbox, lastId)) as
-          | [string, [string, string[]][]][]
-          | null;
-      } catch (error) {
-        if (this.#closed) return;
-        this.#warn('reading the inbox failed', error);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        continue;
-      }
-      const entries = reply?.[0]?.[1] ?? [];
-      if (entries.length === 0) continue;
-      const events: string[] = [];
-      for (const [id, fields] of entries) {
-        lastId = id;
-        const at = fields.indexOf('event');
-        if (at >= 0 && fields[at + 1] !== undefined) events.push(fields[at + 1] as string);
-      }
-      try {
-        await this.#host?.deliver(this.#parseEvents(events));
-      } finally {
-        await this.#redis.xdel(inbox, ...entries.map(([id]) => id)).catch(() => undefined);
-      }
-    }
-  }
-
-  #parseCall(text: string | undefined): StoredCall | undefined {
-    if (text === undefined) return undefined;
-    try {
-      return JSON.parse(text) as StoredCall;
-    } catch (error) {
-      this.#warn('a stored call is not JSON', error);
-      return undefined;
-    }
-  }
-
-  #parseEvents(texts: readonly string[]): TelephonyEvent[] {
-    const events: TelephonyEvent[] = [];
-    for (const text of texts) {
-      try {
-        events.push(JSON.parse(text) as TelephonyEvent);
-      } catch (error) {
-        this.#warn('a forwarded event is not JSON', error);
-      }
-    }
-    return events;
+    await this.#host.takeOver(call, parseEvents(this.#logger, reply.slice(3)));
   }
 
   #warn(message: string, error: unknown, callId?: string): void {

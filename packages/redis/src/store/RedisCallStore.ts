@@ -29,6 +29,7 @@ export class RedisCallStore implements CallStore {
   }
 
   async ownerOf(callId: string): Promise<string | undefined> {
-    return (await this.#redis.get(this.#keys.lease(callId))) ?? undefined;
+    // A lease is a hash { owner, token, exp } (see the router's scripts).
+    return (await this.#redis.hget(this.#keys.lease(callId), 'owner')) ?? undefined;
   }
 }

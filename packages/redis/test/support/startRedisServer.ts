@@ -10,6 +10,15 @@ export interface RedisServer {
   readonly url: string;
   readonly port: number;
   stop(): Promise<void>;
+  /** Kills the server (SIGKILL): every key is gone, as no persistence is configured. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port, empty. */
+  restart(): Promise<void>;
+  /** Freezes (SIGSTOP) or thaws (SIGCONT) the server process. */
+  pause(): void;
+  resume(): void;
+  /** Stalls the server for `ms` with `DEBUG SLEEP` (a slow store: every command waits). */
+  stall(ms: number): Promise<void>;
 }
 
 function freePort(): Promise<number> {
@@ -45,25 +54,68 @@ async function waitForPing(url: string, child: ChildProcess, deadline: number): 
 export async function startRedisServer(): Promise<RedisServer> {
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-redis-'));
   const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `redis://127.0.0.1:${port}`;
+  let child: ChildProcess;
+  let exited: Promise<void>;
+  const spawnServer = async () => {
+    child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--enable-debug-command',
+        'local',
+      ],
+      { stdio: 'ignore' },
+    );
+    const started = child;
+    exited = new Promise<void>((resolve) => started.once('exit', () => resolve()));
+    try {
+      await waitForPing(url, started, Date.now() + 10_000);
+    } catch (error) {
+      started.kill('SIGKILL');
+      throw error;
+    }
+  };
   try {
-    await waitForPing(url, child, Date.now() + 10_000);
+    await spawnServer();
   } catch (error) {
-    child.kill('SIGKILL');
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
   return {
     url,
     port,
+    kill,
+    restart: spawnServer,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
+    async stall(ms: number) {
+      const redis = new Redis(url, { maxRetriesPerRequest: 0, retryStrategy: () => null });
+      redis.on('error', () => undefined);
+      try {
+        await redis.call('DEBUG', 'SLEEP', String(ms / 1000));
+      } finally {
+        redis.disconnect();
+      }
+    },
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGCONT');
         child.kill('SIGTERM');
         await exited;
       }

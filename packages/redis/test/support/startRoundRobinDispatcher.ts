@@ -15,6 +15,8 @@ export interface RoundRobinDispatcher {
   readonly url: string;
   /** Call callbacks (CloudEvents with a `callConnectionId`) and the answers they got. */
   readonly events: readonly DispatchedEvent[];
+  /** Every attempt that an instance answered: its status and `Retry-After`. */
+  readonly attempts: readonly { readonly status: number; readonly retryAfter?: string }[];
   /** The instances' base URLs, in turn order. */
   setTargets(targets: readonly string[]): void;
   close(): Promise<void>;
@@ -33,6 +35,7 @@ function forward(
   target: string,
   incoming: IncomingMessage,
   body: Buffer,
+  timeoutMs: number,
 ): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const url = new URL(incoming.url ?? '/', target);
@@ -53,6 +56,8 @@ function forward(
         response.on('error', reject);
       },
     );
+    // No answer in time (a frozen instance): give up on it, as the services do.
+    outgoing.setTimeout(timeoutMs, () => outgoing.destroy(new Error('no answer in time')));
     outgoing.on('error', reject);
     outgoing.end(body);
   });
@@ -72,30 +77,55 @@ function callEvents(body: Buffer): { callId: string; eventId: string; type: stri
   }
 }
 
+/** How the dispatcher redelivers, as the services do. */
+export interface RedeliveryOptions {
+  /** An attempt without an answer within this long is abandoned for the next instance (default 2 s). */
+  readonly attemptTimeoutMs?: number;
+  /** How long a delivery is retried before the dispatcher gives up on it (default 30 s). */
+  readonly giveUpAfterMs?: number;
+  /** The call events a body carries (default: ACS CloudEvents with a `callConnectionId`). */
+  readonly eventsOf?: (body: Buffer) => readonly { callId: string; eventId: string; type: string }[];
+}
+
 /**
- * Starts the dispatcher: each request goes to the next instance in turn; an instance that refuses the connection
- * (killed) is skipped, as a load balancer's health check would.
+ * Starts the dispatcher: each request goes to the next instance in turn. A refused connection, a 5xx or 429, or
+ * no answer within `attemptTimeoutMs` sends it to the next instance (after a short pause once every instance
+ * was tried), until one answers below 500 or `giveUpAfterMs` passed; the last answer is what the sender gets.
  */
-export async function startRoundRobinDispatcher(): Promise<RoundRobinDispatcher> {
+export async function startRoundRobinDispatcher(
+  options: RedeliveryOptions = {},
+): Promise<RoundRobinDispatcher> {
+  const attemptTimeoutMs = options.attemptTimeoutMs ?? 2_000;
+  const giveUpAfterMs = options.giveUpAfterMs ?? 30_000;
+  const eventsOf = options.eventsOf ?? callEvents;
   let targets: readonly string[] = [];
   let next = 0;
   const events: DispatchedEvent[] = [];
+  const attempts: { status: number; retryAfter?: string }[] = [];
   const server = createServer((incoming, response) => {
     void (async () => {
       const body = await readBody(incoming);
-      for (let attempt = 0; attempt < targets.length * 2; attempt += 1) {
+      const deadline = Date.now() + giveUpAfterMs;
+      let last: { status: number; headers: Record<string, string>; body: Buffer } | undefined;
+      for (let attempt = 0; Date.now() < deadline; attempt += 1) {
+        if (targets.length === 0) break;
         const target = targets[next % targets.length] as string;
         next += 1;
         try {
-          const answer = await forward(target, incoming, body);
-          for (const event of callEvents(body)) events.push({ ...event, status: answer.status });
-          response.writeHead(answer.status, answer.headers).end(answer.body);
-          return;
+          last = await forward(target, incoming, body, attemptTimeoutMs);
+          const retryAfter = last.headers['retry-after'];
+          attempts.push({ status: last.status, ...(retryAfter === undefined ? {} : { retryAfter }) });
+          if (last.status < 500 && last.status !== 429) break;
         } catch {
-          // connection refused or reset: the instance is gone; try the next one
+          // refused, reset or no answer in time: the next instance gets it
         }
+        if ((attempt + 1) % Math.max(1, targets.length) === 0)
+          await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      response.writeHead(502).end();
+      const status = last?.status ?? 502;
+      for (const event of eventsOf(body)) events.push({ ...event, status });
+      if (last === undefined) response.writeHead(502).end();
+      else response.writeHead(last.status, last.headers).end(last.body);
     })();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -103,6 +133,7 @@ export async function startRoundRobinDispatcher(): Promise<RoundRobinDispatcher>
   return {
     url: `http://127.0.0.1:${port}/api/calls`,
     events,
+    attempts,
     setTargets(list) {
       targets = list;
     },
