@@ -46,7 +46,9 @@ function interleave(ctx: BenchContext, contenders: readonly Contender[], sliceMs
         best[index] = Math.min(best[index]!, nsPerCall(contenders[index]!.run, sliceMs / slicesPerRound));
       }
     }
-    contenders.forEach((contender, index) => contender.samples.push(best[index]!));
+    contenders.forEach((contender, index) => {
+      contender.samples.push(best[index]!);
+    });
   }
 }
 
