@@ -226,11 +226,10 @@ export const capacitySuite: BenchSuite = {
           const outcome = await runStep(ctx, generator, kind, calls, s);
           outcomes.push(outcome);
           recordStep(ctx, kind, outcome);
-          if (!outcome.passed) {
-            failedAt = calls;
-            break;
-          }
-          best = outcome;
+          if (outcome.passed && failedAt === undefined) best = outcome;
+          if (!outcome.passed) failedAt ??= calls;
+          // At least two steps, so the CPU each call adds can be told from the instance's fixed cost.
+          if (failedAt !== undefined && outcomes.length >= 2) break;
         }
         // One step between the last that held and the first that did not.
         if (s.refine && best !== undefined && failedAt !== undefined && failedAt > best.calls * 1.2) {
@@ -239,16 +238,26 @@ export const capacitySuite: BenchSuite = {
           recordStep(ctx, kind, outcome);
           if (outcome.passed) best = outcome;
         }
-        // What one core would carry at this CPU cost per call (for a machine where the webhook latency is not
-        // bounded by other processes' scheduling): the busiest step that held, extrapolated to one busy core.
-        const measured = best ?? outcomes[outcomes.length - 1];
-        if (measured !== undefined && measured.cores > 0) {
-          ctx.record({
-            name: `${kind}: calls per busy core (projected)`,
-            unit: 'calls',
-            samples: [measured.calls / measured.cores],
-            note: `${measured.calls.toLocaleString('en-US')} calls used ${(measured.cores * 100).toFixed(0)}% of one core (the instance's whole process); not a measured limit`,
-          });
+        // What one core would carry at the CPU cost each more call adds (the slope between the first and the
+        // busiest step, which leaves out the instance's fixed cost), for a machine where the webhook latency is
+        // not bounded by other processes' scheduling. An estimate, not a measured limit.
+        const first = outcomes[0];
+        const busiest = outcomes[outcomes.length - 1];
+        if (first !== undefined && busiest !== undefined && busiest.calls > first.calls) {
+          const perCallCores = (busiest.cores - first.cores) / (busiest.calls - first.calls);
+          const fixedCores = first.cores - perCallCores * first.calls;
+          if (perCallCores > 0) {
+            ctx.record({
+              name: `${kind}: calls per busy core (projected)`,
+              unit: 'calls',
+              samples: [(1 - fixedCores) / perCallCores],
+              note:
+                `each call adds ${(perCallCores * 1e6).toFixed(0)} µs of CPU per second (from ` +
+                `${first.calls.toLocaleString('en-US')} calls at ${(first.cores * 100).toFixed(0)}% to ` +
+                `${busiest.calls.toLocaleString('en-US')} at ${(busiest.cores * 100).toFixed(0)}% of a core), ` +
+                `fixed cost ${(fixedCores * 100).toFixed(0)}%; an estimate, not a measured limit`,
+            });
+          }
         }
         const model = perCall[kind];
         const ceiling = failedAt === undefined ? ' (the ramp ended before the limit)' : '';
