@@ -5,7 +5,6 @@ import type {
   CallConnection,
   CallConnectionProperties,
   CallLocator,
-  CallMedia,
   CallParticipant,
   CreateCallOptions,
 } from '@azure/communication-call-automation';
@@ -42,6 +41,7 @@ import { phone, silentLogger, systemClock, TelephonyError } from '@switchboard/c
 import { AcsMediaStreamServer } from '../streaming/AcsMediaStreamServer.js';
 import type { AcsWebhookAuth } from '../webhook/AcsWebhookAuth.js';
 import { AcsWebhookHandler } from '../webhook/AcsWebhookHandler.js';
+import { AcsCallRecord as CallRecord } from './AcsCallRecord.js';
 import { AcsConnectionCache } from './AcsConnectionCache.js';
 import { AcsMedia } from './AcsMedia.js';
 import type { AcsRetryOptions } from './acsRetryPolicy.js';
@@ -155,22 +155,6 @@ const acsStates: Readonly<Record<string, CallState>> = {
 
 function stateOf(state: string | undefined): CallState | undefined {
   return state === undefined ? undefined : acsStates[state];
-}
-
-/**
- * What the adapter keeps per call: invitation ids of pending adds, the last recording. The SDK handles are read
- * through `AcsConnectionCache`, which keeps them only for recently used calls.
- */
-interface CallRecord {
-  readonly connection: CallConnection;
-  readonly media: CallMedia;
-  /** Invitation ids by the `operationId` of the add that created them (`undefined` when the add failed). */
-  readonly invitations: Map<string, Promise<string | undefined>>;
-  recordingId?: string;
-  /** The party on the other end of a one-to-one call. */
-  remote?: Identity;
-  /** The bot's own identity in the call, where known. */
-  self?: Identity;
 }
 
 const completed: OperationAck = { status: 'completed' };
@@ -587,6 +571,7 @@ export class AcsBackend implements TelephonyBackend {
       },
     );
     // Registered before the answer arrives, so a cancel sent meanwhile waits for the invitation id.
+    record.invitations ??= new Map();
     record.invitations.set(
       operationId,
       sent.then(
@@ -608,7 +593,7 @@ export class AcsBackend implements TelephonyBackend {
   }
 
   async #invitationOf(record: CallRecord, addOperationId: string): Promise<string> {
-    const invitationId = await record.invitations.get(addOperationId);
+    const invitationId = await record.invitations?.get(addOperationId);
     if (invitationId === undefined) {
       throw new TelephonyError(
         'invalidInput',
@@ -663,16 +648,7 @@ export class AcsBackend implements TelephonyBackend {
   }
 
   #newRecord(callId: string): CallRecord {
-    const connections = this.#connections;
-    return {
-      get connection() {
-        return connections.connection(callId);
-      },
-      get media() {
-        return connections.media(callId);
-      },
-      invitations: new Map(),
-    };
+    return new CallRecord(callId, this.#connections);
   }
 
   async #send<T>(context: AcsErrorContext, request: () => Promise<T>): Promise<T> {

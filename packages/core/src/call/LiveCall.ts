@@ -1,4 +1,4 @@
-import { BehaviorSubject, type Observable, Subject, throwError } from 'rxjs';
+import { Observable, throwError } from 'rxjs';
 import type { CallView, TelephonyBackend } from '../backend/TelephonyBackend.js';
 import type { Clock } from '../clock/Clock.js';
 import { TelephonyError } from '../errors/TelephonyError.js';
@@ -36,7 +36,8 @@ import type {
   PlayOptions,
   RecordResponseResult,
 } from './Call.js';
-import { type CallState, canTransition, hasReachedState } from './CallState.js';
+import { type CallState, callStates, canTransition, hasReachedState } from './CallState.js';
+import { CallStream } from './CallStream.js';
 
 /** What a live call needs from the client that owns it. */
 export interface LiveCallHost {
@@ -58,8 +59,16 @@ export interface LiveCallHost {
 
 const noOptions: OperationOptions = {};
 
-// Event ids a call remembers to recognize repeated deliveries (a repeat arrives soon after the original).
+// Event ids a call remembers to recognize repeated deliveries (a repeat arrives soon after the original). The
+// memory starts with room for a few and doubles up to this bound, so an idle call holds a few dozen bytes.
 const rememberedEventsPerCall = 32;
+const firstRememberedEvents = 4;
+
+// One bit per state: the states a call has been in, in one number instead of a `Set`.
+const stateBit = Object.fromEntries(callStates.map((state, index) => [state, 1 << index])) as Record<
+  CallState,
+  number
+>;
 
 function withOperationId<T>(promise: Promise<T>, operationId: string): OperationPromise<T> {
   return Object.assign(promise, { operationId });
@@ -107,26 +116,31 @@ export class LiveCall implements Call {
   readonly id: string;
   readonly backend: Call['backend'];
   readonly direction: 'inbound' | 'outbound';
-  readonly ended: Promise<CallEnd>;
   serverCallId: string | undefined;
   correlationId: string | undefined;
 
+  // What an idle call holds is kept small (see docs/performance.md): the state is a value and the states visited
+  // one bit each; every stream is created when it is first subscribed to (`CallStream`, no rxjs subject); the
+  // `ended` promise when it is first read; the de-duplication memory when the first event with an id arrives.
   readonly #host: LiveCallHost;
-  readonly #state: BehaviorSubject<CallState>;
+  #state: CallState;
+  #visited: number;
   readonly #roster = new Roster();
-  readonly #participants: BehaviorSubject<readonly Participant[]>;
-  readonly #events = new Subject<TelephonyEvent>();
+  #events: CallStream<TelephonyEvent> | undefined;
+  #stateStream: CallStream<CallState> | undefined;
+  #participants: CallStream<readonly Participant[]> | undefined;
   // real-time media (src/media/streaming)
-  readonly #audio = new Subject<AudioFrame>();
-  readonly #transcript = new Subject<TranscriptSegment>();
+  #audio: CallStream<AudioFrame> | undefined;
+  #transcript: CallStream<TranscriptSegment> | undefined;
   #pending: Map<string, PendingOperation> | undefined;
+  /** How the call ended, once it did. */
+  #end: CallEnd | undefined;
+  #ended: Promise<CallEnd> | undefined;
   #resolveEnded: ((end: CallEnd) => void) | undefined;
-  #isEnded = false;
   #movedTo: string | undefined;
   #leaving: OperationPromise<void> | undefined;
-  readonly #visited = new Set<CallState>();
   #seenEvents: number[] | undefined;
-  #seenNext = 0;
+  #seenCount = 0;
 
   constructor(
     host: LiveCallHost,
@@ -144,46 +158,75 @@ export class LiveCall implements Call {
     this.direction = init.direction;
     this.serverCallId = init.serverCallId;
     this.correlationId = init.correlationId;
-    this.#state = new BehaviorSubject<CallState>(init.state);
-    this.#visited.add(init.state);
-    this.#participants = new BehaviorSubject<readonly Participant[]>([]);
-    this.ended = new Promise<CallEnd>((resolve) => {
-      this.#resolveEnded = resolve;
-    });
+    this.#state = init.state;
+    this.#visited = stateBit[init.state];
+  }
+
+  /** Settles when the call reaches `disconnected` (the promise is made when first read). */
+  get ended(): Promise<CallEnd> {
+    if (this.#ended === undefined) {
+      const end = this.#end;
+      this.#ended =
+        end !== undefined
+          ? Promise.resolve(end)
+          : new Promise<CallEnd>((resolve) => {
+              this.#resolveEnded = resolve;
+            });
+    }
+    return this.#ended;
   }
 
   get state$(): Observable<CallState> {
-    return this.#state.asObservable();
+    return new Observable<CallState>((subscriber) => {
+      this.#stateStream ??= this.#newStream(() => this.#state);
+      return this.#stateStream.add(subscriber);
+    });
   }
 
   get participants$(): Observable<readonly Participant[]> {
-    return this.#participants.asObservable();
+    return new Observable<readonly Participant[]>((subscriber) => {
+      this.#participants ??= this.#newStream(() => this.#roster.participants);
+      return this.#participants.add(subscriber);
+    });
   }
 
   get events$(): Observable<TelephonyEvent> {
-    return this.#events.asObservable();
+    return new Observable<TelephonyEvent>((subscriber) => {
+      this.#events ??= this.#newStream<TelephonyEvent>();
+      return this.#events.add(subscriber);
+    });
   }
 
   get state(): CallState {
-    return this.#state.value;
+    return this.#state;
   }
 
   get audio$(): Observable<AudioFrame> {
-    return this.#mediaStream('audio.receive', this.#audio);
+    return this.#mediaStream('audio.receive', () => (this.#audio ??= this.#newStream<AudioFrame>()));
   }
 
   get transcript$(): Observable<TranscriptSegment> {
-    return this.#mediaStream('transcript.receive', this.#transcript);
+    return this.#mediaStream(
+      'transcript.receive',
+      () => (this.#transcript ??= this.#newStream<TranscriptSegment>()),
+    );
   }
 
   /** Real-time media: one inbound audio frame routed to this call (ignored once it ended). */
   receiveAudio(frame: AudioFrame): void {
-    if (!this.#isEnded) this.#audio.next(frame);
+    if (this.#end === undefined) this.#audio?.next(frame);
   }
 
   /** Real-time media: one transcription result routed to this call (ignored once it ended). */
   receiveTranscript(segment: TranscriptSegment): void {
-    if (!this.#isEnded) this.#transcript.next(segment);
+    if (this.#end === undefined) this.#transcript?.next(segment);
+  }
+
+  // A stream made after the call ended is completed at once: a late subscriber completes, as with a subject.
+  #newStream<T>(current?: () => T): CallStream<T> {
+    const stream = new CallStream<T>(current);
+    if (this.#end !== undefined) stream.complete();
+    return stream;
   }
 
   sendAudio(audio: OutboundAudio | Int16Array, options: OperationOptions = noOptions): Promise<void> {
@@ -203,8 +246,9 @@ export class LiveCall implements Call {
     return this.#mediaRequest('stopAudio', options, (backend) => backend.stopAudio?.(this.id));
   }
 
-  #mediaStream<T>(capability: Capability, subject: Subject<T>): Observable<T> {
-    if (this.capabilities[capability] === true) return subject.asObservable();
+  #mediaStream<T>(capability: Capability, stream: () => CallStream<T>): Observable<T> {
+    if (this.capabilities[capability] === true)
+      return new Observable<T>((subscriber) => stream().add(subscriber));
     return throwError(
       () =>
         new TelephonyError('unsupported', `${this.backend} does not support ${capability}`, {
@@ -224,7 +268,8 @@ export class LiveCall implements Call {
     if (this.capabilities['audio.send'] !== true || backend[operation] === undefined) {
       throw new TelephonyError('unsupported', `${this.backend} does not support ${operation}`, details);
     }
-    if (this.#isEnded) throw new TelephonyError('callEnded', `${operation} on an ended call`, details);
+    if (this.#end !== undefined)
+      throw new TelephonyError('callEnded', `${operation} on an ended call`, details);
     if (options.signal?.aborted) {
       throw new TelephonyError('aborted', `${operation} was aborted`, {
         ...details,
@@ -248,7 +293,7 @@ export class LiveCall implements Call {
 
   /** Whether the call has ended. */
   get isEnded(): boolean {
-    return this.#isEnded;
+    return this.#end !== undefined;
   }
 
   snapshot(): CallSnapshot {
@@ -271,23 +316,31 @@ export class LiveCall implements Call {
     const eventId = event.eventId;
     if (eventId === undefined || eventId === '') return false;
     const hash = eventHash(event.type, eventId);
-    const seen = this.#seenEvents;
+    let seen = this.#seenEvents;
+    const count = this.#seenCount;
+    const held = Math.min(count, rememberedEventsPerCall);
+    if (seen !== undefined) for (let i = 0; i < held; i++) if (seen[i] === hash) return true;
     if (seen === undefined) {
-      this.#seenEvents = [hash];
-      return false;
+      seen = new Array<number>(firstRememberedEvents);
+      this.#seenEvents = seen;
+    } else if (count === seen.length && count < rememberedEventsPerCall) {
+      // Full below the bound: twice the room (at most three times in a call's life).
+      const grown = new Array<number>(Math.min(count * 2, rememberedEventsPerCall));
+      for (let i = 0; i < count; i++) grown[i] = seen[i]!;
+      seen = grown;
+      this.#seenEvents = seen;
     }
-    if (seen.includes(hash)) return true;
-    if (seen.length < rememberedEventsPerCall) seen.push(hash);
-    else {
-      seen[this.#seenNext] = hash;
-      this.#seenNext = (this.#seenNext + 1) % rememberedEventsPerCall;
-    }
+    // Below the bound the ids fill the array in order; at the bound it is a ring (the oldest is replaced).
+    seen[count % rememberedEventsPerCall] = hash;
+    this.#seenCount = count + 1;
     return false;
   }
 
   /** The hashes of the event ids this call remembers (handed to the client's memory when the call ends). */
   rememberedEventHashes(): readonly number[] {
-    return this.#seenEvents ?? [];
+    const seen = this.#seenEvents;
+    if (seen === undefined) return [];
+    return seen.slice(0, Math.min(this.#seenCount, rememberedEventsPerCall));
   }
 
   /**
@@ -295,7 +348,7 @@ export class LiveCall implements Call {
    * Events after the call ended are ignored.
    */
   receive(event: TelephonyEvent): void {
-    if (this.#isEnded) return;
+    if (this.#end !== undefined) return;
     if (this.serverCallId === undefined && event.serverCallId !== undefined)
       this.serverCallId = event.serverCallId;
     if (this.correlationId === undefined && event.correlationId !== undefined)
@@ -303,20 +356,21 @@ export class LiveCall implements Call {
     let endReason: ResultInfo | undefined;
     let ends = false;
     if (event.type === 'call.state') {
-      if (canTransition(this.#state.value, event.state)) {
-        this.#visited.add(event.state);
-        this.#state.next(event.state);
+      if (canTransition(this.#state, event.state)) {
+        this.#visited |= stateBit[event.state];
+        this.#state = event.state;
+        this.#stateStream?.next(event.state);
         if (event.state === 'disconnected') {
           ends = true;
           endReason = event.reason;
         }
       }
     } else if (event.type === 'participants.updated') {
-      if (this.#roster.apply(event)) this.#participants.next(this.#roster.participants);
+      if (this.#roster.apply(event)) this.#participants?.next(this.#roster.participants);
     }
-    this.#events.next(event);
+    this.#events?.next(event);
     if (this.#pending !== undefined) this.#settle(event);
-    if (ends) this.#end(endReason, event.at);
+    if (ends) this.#finish(endReason, event.at);
     else if (event.type === 'call.state' || event.type === 'participants.updated') this.#host.changed?.(this);
   }
 
@@ -331,7 +385,7 @@ export class LiveCall implements Call {
    * here. It rejects with `timeout` when no outcome arrives within `timeoutMs`.
    */
   adoptOperation(operationId: string, operation: CallOperation, timeoutMs: number): Promise<unknown> {
-    if (this.#isEnded) {
+    if (this.#end !== undefined) {
       return Promise.reject(
         this.#error('callEnded', operation, `${operation.kind} on an ended call`, operationId),
       );
@@ -367,10 +421,11 @@ export class LiveCall implements Call {
 
   /** Ends the call locally (the backend says it no longer exists). */
   endLocally(reason?: ResultInfo): void {
-    if (this.#isEnded) return;
-    this.#visited.add('disconnected');
-    this.#state.next('disconnected');
-    this.#end(reason, new Date(this.#host.clock.now()).toISOString());
+    if (this.#end !== undefined) return;
+    this.#visited |= stateBit.disconnected;
+    this.#state = 'disconnected';
+    this.#stateStream?.next('disconnected');
+    this.#finish(reason, new Date(this.#host.clock.now()).toISOString());
   }
 
   /**
@@ -379,7 +434,7 @@ export class LiveCall implements Call {
    * it runs on this instance any more.
    */
   endMoved(movedTo: string | undefined): void {
-    if (this.#isEnded) return;
+    if (this.#end !== undefined) return;
     const to = movedTo ?? 'another instance';
     this.failPendingOperations(
       (operationId, operation) =>
@@ -396,7 +451,7 @@ export class LiveCall implements Call {
 
   /** Whether the call is in `state`, was in it, or (still live) has gone past it. */
   #hasReached(current: CallState, state: CallState): boolean {
-    if (this.#visited.has(state)) return true;
+    if ((this.#visited & stateBit[state]) !== 0) return true;
     return current !== 'disconnected' && hasReachedState(current, state);
   }
 
@@ -427,7 +482,7 @@ export class LiveCall implements Call {
           ),
         timeoutMs,
       );
-      const subscription = this.#state.subscribe({
+      const subscription = this.state$.subscribe({
         next: (current) => {
           if (!this.#hasReached(current, state)) return;
           cleanup();
@@ -697,7 +752,7 @@ export class LiveCall implements Call {
         operationId,
       );
     }
-    if (this.#isEnded) {
+    if (this.#end !== undefined) {
       return withOperationId(
         Promise.reject(
           this.#error('callEnded', operation, `${operation.kind} on an ended call`, operationId),
@@ -773,7 +828,7 @@ export class LiveCall implements Call {
   }
 
   #leave(operation: CallOperation, options?: OperationOptions): OperationPromise<void> {
-    if (this.#isEnded) return withOperationId(Promise.resolve(), '');
+    if (this.#end !== undefined) return withOperationId(Promise.resolve(), '');
     if (this.#leaving) return this.#leaving;
     const leaving = this.#run<void>(operation, options);
     const settled = leaving.catch((error: unknown) => {
@@ -849,9 +904,15 @@ export class LiveCall implements Call {
     }
   }
 
-  #end(reason: ResultInfo | undefined, at: string): void {
-    if (this.#isEnded) return;
-    this.#isEnded = true;
+  #finish(reason: ResultInfo | undefined, at: string): void {
+    if (this.#end !== undefined) return;
+    const end: CallEnd = {
+      state: 'disconnected',
+      at,
+      ...(reason ? { reason } : {}),
+      ...(this.#movedTo === undefined ? {} : { movedTo: this.#movedTo }),
+    };
+    this.#end = end;
     const pending = this.#pending;
     this.#pending = undefined;
     if (pending) {
@@ -871,17 +932,12 @@ export class LiveCall implements Call {
         }
       }
     }
-    this.#state.complete();
-    this.#participants.complete();
-    this.#events.complete();
-    this.#audio.complete();
-    this.#transcript.complete();
-    this.#resolveEnded?.({
-      state: 'disconnected',
-      at,
-      ...(reason ? { reason } : {}),
-      ...(this.#movedTo === undefined ? {} : { movedTo: this.#movedTo }),
-    });
+    this.#stateStream?.complete();
+    this.#participants?.complete();
+    this.#events?.complete();
+    this.#audio?.complete();
+    this.#transcript?.complete();
+    this.#resolveEnded?.(end);
     this.#resolveEnded = undefined;
     this.#host.released(this);
   }

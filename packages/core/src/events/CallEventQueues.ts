@@ -47,6 +47,11 @@ export class CallEventQueues {
 
   /** Queues events (each to its call's queue, in the given order) and applies what it can now. */
   enqueue(events: readonly TelephonyEvent[]): void {
+    // The usual case, one event while nothing waits: applied at once, without a queue (no map entry, no array).
+    if (events.length === 1 && !this.#running && !this.#scheduled && this.#queues.size === 0) {
+      this.#applyAlone(events[0]!);
+      return;
+    }
     for (const event of events) {
       const queue = this.#queues.get(event.callId);
       if (queue === undefined) this.#queues.set(event.callId, [event]);
@@ -59,6 +64,26 @@ export class CallEventQueues {
   idle(): Promise<void> {
     if (this.#queues.size === 0 && !this.#running) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #applyAlone(event: TelephonyEvent): void {
+    this.#running = true;
+    try {
+      this.#apply(event);
+    } catch (error) {
+      this.#onError?.(error, event);
+    } finally {
+      this.#running = false;
+    }
+    // Events its subscribers dispatched meanwhile were queued: apply them now, as a turn would.
+    if (this.#queues.size > 0) this.#drain();
+    else if (this.#idleWaiters.length > 0) this.#wake();
+  }
+
+  #wake(): void {
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   #drain(): void {
@@ -90,8 +115,6 @@ export class CallEventQueues {
     } finally {
       this.#running = false;
     }
-    const waiters = this.#idleWaiters;
-    this.#idleWaiters = [];
-    for (const resolve of waiters) resolve();
+    this.#wake();
   }
 }

@@ -1,6 +1,9 @@
 import type { TelephonyEventOf } from '../events/TelephonyEvent.js';
 import type { Participant } from './Participant.js';
 
+// Shared by every roster until its first update: an idle call holds no array of its own.
+const noParticipants: readonly Participant[] = Object.freeze([]);
+
 function keyOf(participant: Participant): string {
   return participant.id ?? participant.identity.rawId;
 }
@@ -12,7 +15,7 @@ function keyOf(participant: Participant): string {
  * of delivery ends in the same roster.
  */
 export class Roster {
-  #participants: readonly Participant[] = [];
+  #participants: readonly Participant[] = noParticipants;
   #lastFullSequence: number | undefined;
   // Per-participant sequence numbers seen in delta rosters, including removals, so a late add cannot resurrect.
   #entrySequence: Map<string, number> | undefined;

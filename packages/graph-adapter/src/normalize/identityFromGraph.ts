@@ -56,25 +56,85 @@ function unknownOf(displayName: string | undefined): Identity {
     : { kind: 'unknown', rawId: 'unknown:', displayName };
 }
 
-function fromSet(set: JsonObject, depth: number): Identity {
-  let nameOnly: string | undefined;
-  for (const key of precedence) {
-    const entry = read.object(set[key]);
-    if (entry === undefined) continue;
-    const id = read.string(entry.id);
-    if (id !== undefined) return fromEntry(key, entry, id);
-    nameOnly ??= read.string(entry.displayName);
+// The rank of an identitySet key in `precedence`, or -1.
+function rankOf(key: string): number {
+  switch (key) {
+    case 'azureCommunicationServicesUser':
+      return 0;
+    case 'phone':
+      return 1;
+    case 'user':
+      return 2;
+    case 'applicationInstance':
+      return 3;
+    case 'application':
+      return 4;
+    case 'guest':
+      return 5;
+    case 'encrypted':
+      return 6;
+    case 'onPremises':
+      return 7;
+    case 'device':
+      return 8;
+    case 'assertedIdentity':
+      return 9;
+    default:
+      return -1;
   }
+}
+
+// One pass over the keys the set has (one to three, usually) instead of a look-up of every kind it might have: the
+// same choice as reading the kinds in `precedence` order, then the other keys in their order.
+function fromSet(set: JsonObject, depth: number): Identity {
+  let bestRank: number = precedence.length;
+  let bestKey = '';
+  let bestEntry: JsonObject | undefined;
+  let bestId = '';
+  let nameRank: number = precedence.length;
+  let rankedName: string | undefined;
+  let otherKey: string | undefined;
+  let otherEntry: JsonObject | undefined;
+  let otherId: string | undefined;
+  let otherName: string | undefined;
   for (const key in set) {
     if (!Object.hasOwn(set, key) || key.charCodeAt(0) === 64 /* @ */) continue;
     const entry = read.object(set[key]);
     if (entry === undefined) continue;
-    if (key === 'identity' && depth === 0) return fromSet(entry, 1);
-    const id = read.string(entry.id);
-    if (id !== undefined) return fromEntry(key, entry, id);
-    nameOnly ??= read.string(entry.displayName);
+    const rank = rankOf(key);
+    if (rank >= 0) {
+      if (rank >= bestRank) continue;
+      const id = read.string(entry.id);
+      if (id !== undefined) {
+        bestRank = rank;
+        bestKey = key;
+        bestEntry = entry;
+        bestId = id;
+      } else if (rank < nameRank) {
+        const name = read.string(entry.displayName);
+        if (name !== undefined) {
+          nameRank = rank;
+          rankedName = name;
+        }
+      }
+      continue;
+    }
+    // Another key: the first that names a party (or nests one) is the choice when no ranked kind has an id.
+    if (otherEntry !== undefined) continue;
+    const id = key === 'identity' && depth === 0 ? undefined : read.string(entry.id);
+    if (id !== undefined || (key === 'identity' && depth === 0)) {
+      otherKey = key;
+      otherEntry = entry;
+      otherId = id;
+    } else {
+      otherName ??= read.string(entry.displayName);
+    }
   }
-  return unknownOf(nameOnly);
+  if (bestEntry !== undefined) return fromEntry(bestKey, bestEntry, bestId);
+  if (otherEntry !== undefined && otherKey !== undefined) {
+    return otherId === undefined ? fromSet(otherEntry, 1) : fromEntry(otherKey, otherEntry, otherId);
+  }
+  return unknownOf(rankedName ?? otherName);
 }
 
 /**

@@ -5,22 +5,49 @@ import { type JsonObject, read } from './read.js';
 
 type MutableParticipant = { -readonly [K in keyof Participant]: Participant[K] };
 
-// FNV-1a over a roster's signature: a short key that differs when any participant's state differs.
-function fnv1a(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0).toString(36);
-}
+/**
+ * FNV-1a (32-bit) over a roster's signature, fed piece by piece: the same hash as over the text
+ * `<id or raw id>:<muted><lobby><hold><removed><sequence>;` per participant (flags `1`, `0` or `-`) and
+ * `#<sequence>#` before each delta's entries, without building that text (which cost more than the rest of the
+ * roster's normalization). Equal rosters give equal keys, any change of a participant's state a different one.
+ */
+class RosterSignature {
+  #hash = 0x811c9dc5;
 
-function flag(value: boolean | undefined): string {
-  return value === undefined ? '-' : value ? '1' : '0';
+  text(text: string): void {
+    let hash = this.#hash;
+    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+    this.#hash = hash;
+  }
+
+  char(code: number): void {
+    this.#hash = Math.imul(this.#hash ^ code, 0x01000193);
+  }
+
+  flag(value: boolean | undefined): void {
+    this.char(value === undefined ? 45 /* - */ : value ? 49 /* 1 */ : 48 /* 0 */);
+  }
+
+  /** A number as `String(value)` writes it; nothing for `undefined`. */
+  number(value: number | undefined): void {
+    if (value === undefined) return;
+    // Small non-negative integers (every sequence number Graph sends) without making a string.
+    if (Number.isInteger(value) && value >= 0 && value < 1e15) {
+      let divisor = 1;
+      while (divisor * 10 <= value) divisor *= 10;
+      for (; divisor >= 1; divisor /= 10) this.char(48 + (Math.floor(value / divisor) % 10));
+      return;
+    }
+    this.text(String(value));
+  }
+
+  get key(): string {
+    return (this.#hash >>> 0).toString(36);
+  }
 }
 
 class RosterReader {
-  signature = '';
+  readonly signature = new RosterSignature();
 
   participant(entry: JsonObject, removedByChange: boolean): Participant {
     const info = read.object(entry.info);
@@ -37,9 +64,15 @@ class RosterReader {
     const sequenceNumber = read.number(entry.rosterSequenceNumber);
     if (sequenceNumber !== undefined) participant.sequenceNumber = sequenceNumber;
     if (removedByChange || read.object(entry.removedState) !== undefined) participant.removed = true;
-    this.signature += `${id ?? participant.identity.rawId}:${flag(participant.isMuted)}${flag(isInLobby)}${flag(
-      isOnHold,
-    )}${flag(participant.removed)}${sequenceNumber ?? ''};`;
+    const signature = this.signature;
+    signature.text(id ?? participant.identity.rawId);
+    signature.char(58 /* : */);
+    signature.flag(participant.isMuted);
+    signature.flag(isInLobby);
+    signature.flag(isOnHold);
+    signature.flag(participant.removed);
+    signature.number(sequenceNumber);
+    signature.char(59 /* ; */);
     return participant;
   }
 
@@ -87,13 +120,15 @@ export function normalizeParticipantsNotification(notification: GraphNotificatio
     if (entry === undefined) continue;
     if (Array.isArray(entry.participants)) {
       const sequenceNumber = read.number(entry.sequenceNumber);
-      reader.signature += `#${sequenceNumber ?? ''}#`;
+      reader.signature.char(35 /* # */);
+      reader.signature.number(sequenceNumber);
+      reader.signature.char(35 /* # */);
       deltas.push({ participants: reader.list(entry.participants, removed), sequenceNumber });
     } else {
       plain.push(reader.participant(entry, removed));
     }
   }
-  notification.identify(`${path}|${changeType}|roster:${fnv1a(reader.signature)}`);
+  notification.identify(`${path}|${changeType}|roster:${reader.signature.key}`);
   if (plain.length > 0 || deltas.length === 0) {
     notification.add('participants.updated', { participants: plain, delta: partial });
   }

@@ -1,6 +1,7 @@
 // The registry of `pnpm bench` suites, run in this order. To add a suite: create `suites/<name>.ts` exporting a
 // `BenchSuite`, and list it here.
 import type { BenchSuite } from '../runner/BenchSuite.js';
+import { capacitySuite } from './capacity.js';
 import { dispatchSuite } from './dispatch.js';
 import { forwardingSuite } from './forwarding.js';
 import { ingestionSuite } from './ingestion.js';
@@ -18,4 +19,5 @@ export const suites: readonly BenchSuite[] = [
   roundTripSuite,
   streamingSuite,
   forwardingSuite,
+  capacitySuite,
 ];

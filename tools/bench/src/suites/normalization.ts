@@ -31,14 +31,24 @@ function sdkParses(body: string): boolean {
   }
 }
 
-// Every contender runs once per round, in a rotating order, so drift in machine speed hits all of them alike.
+// Every contender runs once per round, in a rotating order, so drift in machine speed hits all of them alike. A
+// round's figure for a contender is the best of several short slices taken in turn with the others: on a shared
+// machine a slice another process preempts runs slow, and the fastest slice is the one that ran undisturbed.
+const slicesPerRound = 8;
+
 function interleave(ctx: BenchContext, contenders: readonly Contender[], sliceMs: number): void {
   const rounds = Math.max(ctx.reps, 3);
   for (let round = 0; round < rounds; round++) {
-    for (let k = 0; k < contenders.length; k++) {
-      const contender = contenders[(round + k) % contenders.length]!;
-      contender.samples.push(nsPerCall(contender.run, sliceMs));
+    const best = contenders.map(() => Number.POSITIVE_INFINITY);
+    for (let slice = 0; slice < slicesPerRound; slice++) {
+      for (let k = 0; k < contenders.length; k++) {
+        const index = (round + slice + k) % contenders.length;
+        best[index] = Math.min(best[index]!, nsPerCall(contenders[index]!.run, sliceMs / slicesPerRound));
+      }
     }
+    contenders.forEach((contender, index) => {
+      contender.samples.push(best[index]!);
+    });
   }
 }
 
@@ -113,7 +123,7 @@ export const normalizationSuite: BenchSuite = {
       unit: 'ns/event',
       samples: perEvent(contenders.graphNormalize.samples, graphEvents),
       baseline: { name: 'JSON.parse', samples: perEvent(contenders.graphParse.samples, graphEvents) },
-      target: { on: 'ratio', atMost: 1.5 },
+      target: { on: 'ratio', atMost: 1.3 },
       note: `${graphBodies.length} fixture bodies, ${graphEvents} events, ratio = cost / JSON.parse cost`,
     });
     ctx.record({
