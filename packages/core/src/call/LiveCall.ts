@@ -8,8 +8,10 @@ import type { ResultInfo } from '../events/ResultInfo.js';
 import type { RecognizeResult, TelephonyEvent } from '../events/TelephonyEvent.js';
 import type { Identity, PhoneIdentity } from '../identity/Identity.js';
 import type { Logger } from '../logging/Logger.js';
+import { CallTones } from '../media/CallTones.js';
 import type { PlaySource } from '../media/PlaySource.js';
 import type { RecognizeOptions } from '../media/RecognizeOptions.js';
+import { normalizeRecognizeEvent, withDigits } from '../media/recognizeOutcome.js';
 import type { AudioFrame, OutboundAudio } from '../media/streaming/AudioFrame.js';
 import type { TranscriptSegment } from '../media/streaming/TranscriptSegment.js';
 import {
@@ -24,6 +26,7 @@ import {
 import { PendingOperation } from '../operations/PendingOperation.js';
 import { settlementOf, settlementRules } from '../operations/settlement.js';
 import type { Participant } from '../participants/Participant.js';
+import { HoldTracker } from '../participants/HoldTracker.js';
 import { Roster } from '../participants/Roster.js';
 import { OperationSpan } from '../telemetry/OperationSpan.js';
 import type {
@@ -31,6 +34,7 @@ import type {
   Call,
   CallEnd,
   CallSnapshot,
+  DtmfRecognition,
   OperationOptions,
   OperationPromise,
   PlayOptions,
@@ -49,6 +53,8 @@ export interface LiveCallHost {
   released(call: LiveCall): void;
   /** Scale-out: the call's state, roster or operations in flight changed (to write it to a shared store). */
   changed?(call: LiveCall): void;
+  /** An event this call put on its `events$` (the client's `events$` shows the same). */
+  published?(event: TelephonyEvent): void;
 }
 
 const noOptions: OperationOptions = {};
@@ -63,8 +69,11 @@ function withOperationId<T>(promise: Promise<T>, operationId: string): Operation
 /** Maps the event (or acknowledgement) that completed an operation to the operation's result. */
 function resultOf(operation: CallOperation, event: TelephonyEvent | undefined, ackResult: unknown): unknown {
   switch (operation.kind) {
-    case 'recognize':
-      return event?.type === 'recognize.completed' ? event.result : ackResult;
+    case 'recognize': {
+      const result = event?.type === 'recognize.completed' ? event.result : (ackResult as RecognizeResult);
+      const options = operation.options;
+      return result === undefined ? result : withDigits(result, 'stopTones' in options ? options.stopTones : undefined);
+    }
     case 'addParticipant':
       if (event?.type === 'participant.added') {
         return {
@@ -121,6 +130,11 @@ export class LiveCall implements Call {
   readonly #visited = new Set<CallState>();
   #seenEvents: number[] | undefined;
   #seenNext = 0;
+  // Helpers for what the backend's service does not do itself, chosen by its traits (see CallOperation).
+  readonly #tones: CallTones | undefined;
+  readonly #holds: HoldTracker | undefined;
+  /** addParticipant operations the backend reported done, waiting for the party to be in the roster. */
+  #awaitingRoster: Map<string, { readonly pending: PendingOperation; readonly value: unknown }> | undefined;
 
   constructor(
     host: LiveCallHost,
@@ -144,6 +158,13 @@ export class LiveCall implements Call {
     this.ended = new Promise<CallEnd>((resolve) => {
       this.#resolveEnded = resolve;
     });
+    const capabilities = host.backend.capabilities;
+    this.#tones = CallTones.needed(capabilities)
+      ? new CallTones(capabilities, { backend: this.backend, callId: this.id }, host.clock, (event) =>
+          this.#apply(event),
+        )
+      : undefined;
+    this.#holds = capabilities['roster.holdState'] === true ? undefined : new HoldTracker();
   }
 
   get state$(): Observable<CallState> {
@@ -286,32 +307,135 @@ export class LiveCall implements Call {
 
   /**
    * Applies one event routed to this call: state, roster, the event stream, then the operation it settles.
-   * Events after the call ended are ignored.
+   * Events after the call ended are ignored; tones of a `dtmf.sequenced` backend are applied in sequence order.
    */
   receive(event: TelephonyEvent): void {
     if (this.#isEnded) return;
-    if (this.serverCallId === undefined && event.serverCallId !== undefined)
-      this.serverCallId = event.serverCallId;
-    if (this.correlationId === undefined && event.correlationId !== undefined)
-      this.correlationId = event.correlationId;
+    if (event.type === 'dtmf.received' && this.#tones !== undefined) {
+      for (const tone of this.#tones.order(event)) this.#apply(tone);
+      return;
+    }
+    this.#apply(event);
+  }
+
+  #apply(received: TelephonyEvent): void {
+    if (this.#isEnded) return;
+    if (this.serverCallId === undefined && received.serverCallId !== undefined)
+      this.serverCallId = received.serverCallId;
+    if (this.correlationId === undefined && received.correlationId !== undefined)
+      this.correlationId = received.correlationId;
+    let event = received;
     let endReason: ResultInfo | undefined;
     let ends = false;
-    if (event.type === 'call.state') {
-      if (canTransition(this.#state.value, event.state)) {
+    switch (event.type) {
+      case 'call.state':
+        // An unchanged state (or one the forward-only rule refuses) is not an event.
+        if (!canTransition(this.#state.value, event.state)) return;
         this.#visited.add(event.state);
         this.#state.next(event.state);
         if (event.state === 'disconnected') {
           ends = true;
           endReason = event.reason;
         }
+        break;
+      case 'participants.updated':
+        if (this.#holds !== undefined) event = this.#holds.apply(event);
+        // A roster update that changes nothing is not an event either.
+        if (!this.#roster.apply(event)) return;
+        this.#participants.next(this.#roster.participants);
+        break;
+      case 'dtmf.received':
+        if (this.#tones !== undefined && !this.#tones.tone(event)) return;
+        break;
+      case 'play.started':
+      case 'play.completed':
+      case 'play.failed':
+      case 'play.canceled':
+        // A recognize's prompt is part of the recognize, not a play of its own.
+        if (this.#tones?.prompt(event) === true) return;
+        if (this.#pendingKind(event.operationId) === 'recognize') return;
+        break;
+      case 'recognize.completed':
+      case 'recognize.failed':
+      case 'recognize.canceled': {
+        const operation = this.#pendingOperation(event.operationId);
+        event = normalizeRecognizeEvent(event, operation?.kind === 'recognize' ? operation.options : undefined);
+        break;
       }
-    } else if (event.type === 'participants.updated') {
-      if (this.#roster.apply(event)) this.#participants.next(this.#roster.participants);
+      case 'hold.failed':
+        if (this.#holds !== undefined && event.operationId !== undefined) {
+          const restored = this.#holds.failed(event.operationId, this.participants);
+          if (restored !== undefined) this.#applyEntry(restored, event.raw);
+        }
+        break;
+      default:
+        break;
     }
     this.#events.next(event);
+    this.#host.published?.(event);
+    if (event.type === 'participants.updated') this.#rosterChanged();
     if (this.#pending !== undefined) this.#settle(event);
     if (ends) this.#end(endReason, event.at);
     else if (event.type === 'call.state' || event.type === 'participants.updated') this.#host.changed?.(this);
+  }
+
+  #pendingOperation(operationId: string | undefined): CallOperation | undefined {
+    return operationId === undefined ? undefined : this.#pending?.get(operationId)?.operation;
+  }
+
+  #pendingKind(operationId: string | undefined): string | undefined {
+    return this.#pendingOperation(operationId)?.kind;
+  }
+
+  /** Applies one roster entry the core derived (a hold mark) as a delta roster. */
+  #applyEntry(entry: Participant, raw: unknown): void {
+    this.#apply({
+      type: 'participants.updated',
+      backend: this.backend,
+      callId: this.id,
+      at: new Date(this.#host.clock.now()).toISOString(),
+      raw,
+      participants: [entry],
+      delta: true,
+    });
+  }
+
+  /**
+   * Completes an operation the backend reported done. An added party must be in the roster first (the promise
+   * resolves once `participants` has it); a hold the roster cannot show is marked by the core.
+   */
+  #complete(pending: PendingOperation, value: unknown): void {
+    if (pending.settled) return;
+    const operation = pending.operation;
+    if (operation.kind === 'addParticipant' && !this.#hasParticipant(operation.target, value)) {
+      this.#awaitingRoster ??= new Map();
+      this.#awaitingRoster.set(pending.operationId, { pending, value });
+      return;
+    }
+    if ((operation.kind === 'hold' || operation.kind === 'unhold') && this.#holds !== undefined) {
+      const entry = this.#holds.done(pending.operationId, operation.target, operation.kind === 'hold', this.participants);
+      if (entry !== undefined) this.#applyEntry(entry, { operationId: pending.operationId, hold: operation.kind });
+    }
+    this.#tones?.done(operation.kind);
+    pending.complete(value);
+  }
+
+  #hasParticipant(target: Identity, value: unknown): boolean {
+    const added = (value as AddParticipantResult | undefined)?.participant?.rawId;
+    return this.#roster.participants.some(
+      (participant) => participant.identity.rawId === target.rawId || participant.identity.rawId === added,
+    );
+  }
+
+  #rosterChanged(): void {
+    const waiting = this.#awaitingRoster;
+    if (waiting === undefined || waiting.size === 0) return;
+    for (const [operationId, { pending, value }] of [...waiting]) {
+      const operation = pending.operation;
+      if (operation.kind !== 'addParticipant' || !this.#hasParticipant(operation.target, value)) continue;
+      waiting.delete(operationId);
+      pending.complete(value);
+    }
   }
 
   /** Scale-out: the operations in flight (to store them, so another instance can adopt them). */
@@ -524,10 +648,17 @@ export class LiveCall implements Call {
 
   recognizeDtmf(
     options: Omit<Extract<RecognizeOptions, { kind: 'dtmf' }>, 'kind'> & OperationOptions = noOptions,
-  ): OperationPromise<{ readonly tones: string }> {
+  ): OperationPromise<DtmfRecognition> {
     const recognition = this.recognize({ ...options, kind: 'dtmf' });
     return withOperationId(
-      recognition.then((result) => ({ tones: result.kind === 'dtmf' ? result.tones : '' })),
+      recognition.then((result): DtmfRecognition => {
+        if (result.kind !== 'dtmf') return { tones: '', digits: '' };
+        return {
+          tones: result.tones,
+          digits: result.digits ?? result.tones,
+          ...(result.stopTone === undefined ? {} : { stopTone: result.stopTone }),
+        };
+      }),
       recognition.operationId,
     );
   }
@@ -702,6 +833,8 @@ export class LiveCall implements Call {
         this.#host.clock,
         (settled) => {
           this.#pending?.delete(settled.operationId);
+          this.#awaitingRoster?.delete(settled.operationId);
+          this.#tones?.settled(settled.operationId);
           this.#host.changed?.(this);
         },
         {
@@ -715,6 +848,8 @@ export class LiveCall implements Call {
     const registered = pending!;
     this.#pending ??= new Map();
     this.#pending.set(operationId, registered);
+    if (operation.kind === 'recognize' && operation.options.kind === 'dtmf' && this.#tones?.recognizes === true)
+      this.#tones.begin(operationId, operation.options);
     this.#host.changed?.(this);
     OperationSpan.start({
       backend: this.backend,
@@ -733,7 +868,7 @@ export class LiveCall implements Call {
       .then(
         (ack) => {
           if (!registered.settled && ack.status === 'completed')
-            registered.complete(resultOf(operation, undefined, ack.result));
+            this.#complete(registered, resultOf(operation, undefined, ack.result));
         },
         (error: unknown) => {
           registered.fail(
@@ -778,7 +913,7 @@ export class LiveCall implements Call {
     const kind = operation.operation.kind;
     switch (settlementOf(kind, event)) {
       case 'complete':
-        operation.complete(resultOf(operation.operation, event, undefined));
+        this.#complete(operation, resultOf(operation.operation, event, undefined));
         if (operation.operation.kind === 'cancelAddParticipant') {
           pending.get(operation.operation.addOperationId)?.fail(
             new TelephonyError('canceled', 'addParticipant was canceled', {
@@ -799,6 +934,7 @@ export class LiveCall implements Call {
             callId: this.id,
             operationId: operation.operationId,
             ...(reason ? { result: reason } : {}),
+            ...(event.type === 'recognize.failed' && event.failure ? { failure: event.failure } : {}),
           }),
         );
         break;
@@ -812,6 +948,7 @@ export class LiveCall implements Call {
             callId: this.id,
             operationId: operation.operationId,
             ...(reason ? { result: reason } : {}),
+            ...(event.type === 'recognize.canceled' ? { failure: event.failure ?? 'canceled' } : {}),
           }),
         );
         break;
@@ -824,6 +961,8 @@ export class LiveCall implements Call {
   #end(reason: ResultInfo | undefined, at: string): void {
     if (this.#isEnded) return;
     this.#isEnded = true;
+    this.#tones?.close();
+    this.#awaitingRoster = undefined;
     const pending = this.#pending;
     this.#pending = undefined;
     if (pending) {

@@ -73,6 +73,9 @@ export class DefaultTelephonyClient implements TelephonyClient {
   readonly #offered = new Map<string, number>();
   readonly #incoming = new Subject<IncomingCall>();
   readonly #events = new Subject<TelephonyEvent>();
+  /** Ids of calls that ended here lately: their late events are dropped, as the call itself ignores them. */
+  readonly #endedCalls = new Set<string>();
+  #replaying = false;
   readonly #host: LiveCallHost;
   readonly #maxBodyBytes: number;
   readonly #earlyEventTtlMs: number;
@@ -114,6 +117,11 @@ export class DefaultTelephonyClient implements TelephonyClient {
       operationTimeoutMs: options.operationTimeoutMs ?? 120_000,
       newOperationId: () => randomUUID(),
       released: (call) => this.#release(call),
+      // The client's stream shows what each call published, once (events replayed from the early hold were shown
+      // when they arrived).
+      published: (event) => {
+        if (!this.#replaying) this.#events.next(event);
+      },
       ...(options.router ? { changed: (call: LiveCall) => this.#scaleOut?.changed(call) } : {}),
     };
     this.#scaleOut =
@@ -345,10 +353,16 @@ export class DefaultTelephonyClient implements TelephonyClient {
       ...(handle.correlationId ? { correlationId: handle.correlationId } : {}),
     });
     this.#calls.set(call.id, call);
+    this.#endedCalls.delete(call.id);
     const held = this.#held.get(call.id);
     if (held) {
       this.#held.delete(call.id);
-      for (const event of held.events) call.receive(event);
+      this.#replaying = true;
+      try {
+        for (const event of held.events) call.receive(event);
+      } finally {
+        this.#replaying = false;
+      }
     }
     this.#scaleOut?.adopted(call);
     return call;
@@ -358,6 +372,11 @@ export class DefaultTelephonyClient implements TelephonyClient {
     if (this.#calls.get(call.id) === call) this.#calls.delete(call.id);
     // Late repeats of the call's events (a retried delivery after the call ended) are still recognized.
     this.#deduplicator.remember(call.id, call.rememberedEventHashes());
+    this.#endedCalls.add(call.id);
+    if (this.#endedCalls.size > maxHeldCalls) {
+      const oldest = this.#endedCalls.values().next().value;
+      if (oldest !== undefined) this.#endedCalls.delete(oldest);
+    }
     this.#backendPort.releaseCall(call.id);
     this.#scaleOut?.released(call);
   }
@@ -371,11 +390,16 @@ export class DefaultTelephonyClient implements TelephonyClient {
       this.#logger.debug('repeated delivery dropped', { type: event.type, callId: event.callId });
       return;
     }
-    this.#events.next(event);
     if (call) {
+      // The call decides what its stream shows (an unchanged state is not an event); the client's shows the same.
       call.receive(event);
       return;
     }
+    if (this.#endedCalls.has(event.callId)) {
+      this.#logger.debug('event for an ended call dropped', { type: event.type, callId: event.callId });
+      return;
+    }
+    this.#events.next(event);
     if (event.type === 'call.incoming') {
       this.#offer(event);
       return;

@@ -9,7 +9,8 @@ function keyOf(participant: Participant): string {
  * A call's roster, built from `participants.updated` events. A full roster replaces the roster unless it is older
  * (lower `sequenceNumber`) than one already applied; a delta roster merges entries by participant id (or raw id),
  * removes those marked `removed`, and ignores an entry older than what is known of that participant, so any order
- * of delivery ends in the same roster.
+ * of delivery ends in the same roster. `apply` says whether anything changed: an update that changes nothing is
+ * not published.
  */
 export class Roster {
   #participants: readonly Participant[] = [];
@@ -32,7 +33,9 @@ export class Roster {
     if (sequence !== undefined && this.#lastFullSequence !== undefined && sequence < this.#lastFullSequence)
       return false;
     if (sequence !== undefined) this.#lastFullSequence = sequence;
-    this.#participants = event.participants.filter((p) => p.removed !== true).map(stripDeltaFields);
+    const next = event.participants.filter((p) => p.removed !== true).map(stripDeltaFields);
+    if (sameRoster(this.#participants, next)) return false;
+    this.#participants = next;
     return true;
   }
 
@@ -52,13 +55,32 @@ export class Roster {
       if (entry.removed === true) {
         changed = byKey.delete(key) || changed;
       } else {
-        byKey.set(key, stripDeltaFields(entry));
+        const stripped = stripDeltaFields(entry);
+        const known = byKey.get(key);
+        if (known !== undefined && sameParticipant(known, stripped)) continue;
+        byKey.set(key, stripped);
         changed = true;
       }
     }
     if (changed) this.#participants = [...byKey.values()];
     return changed;
   }
+}
+
+function sameParticipant(a: Participant, b: Participant): boolean {
+  return (
+    a.id === b.id &&
+    a.identity.rawId === b.identity.rawId &&
+    a.identity.displayName === b.identity.displayName &&
+    a.isMuted === b.isMuted &&
+    a.isOnHold === b.isOnHold &&
+    a.isInLobby === b.isInLobby
+  );
+}
+
+/** Whether two rosters list the same participants with the same state, in the same order. */
+function sameRoster(a: readonly Participant[], b: readonly Participant[]): boolean {
+  return a.length === b.length && a.every((p, i) => sameParticipant(p, b[i] as Participant));
 }
 
 function stripDeltaFields(participant: Participant): Participant {

@@ -14,7 +14,6 @@ import {
   type OperationRequest,
   type Participant,
   type PlaceCallRequest,
-  parseResultInfo,
   type RejectReason,
   silentLogger,
   systemClock,
@@ -27,11 +26,9 @@ import {
 } from '@switchboard/core';
 import { normalizeGraphNotifications } from '../normalize/normalizeGraphNotifications.js';
 import { callStateFromGraph } from '../state/callStateFromGraph.js';
-import { DtmfRecognitions } from '../state/DtmfRecognitions.js';
 import { type GraphCallRecord, GraphCallRegistry } from '../state/GraphCallRegistry.js';
 import { KeepAliveScheduler } from '../state/KeepAliveScheduler.js';
 import { participantFromGraph } from '../state/participantFromGraph.js';
-import { ToneSequencer } from '../state/ToneSequencer.js';
 import {
   defaultNotificationIssuers,
   defaultOpenIdConfigurationUrl,
@@ -98,7 +95,9 @@ function asRecord(value: unknown): Record<string, unknown> {
  * The Microsoft Graph backend (Teams calling bots, service-hosted media): calls Graph v1.0
  * `/communications/calls` with app-only tokens from MSAL, authenticates and normalizes the notifications, and
  * keeps the state Graph needs from a bot: keep-alives for established calls, the roster (seeded by GET once the
- * call is established), DTMF recognition built on subscribe-to-tone, and `rehydrate` after a restart.
+ * call is established), and `rehydrate` after a restart. What Graph's service does not do is the core's, by the
+ * backend's traits: DTMF recognition on the tone stream and tone ordering (`recognize.fromTones`,
+ * `dtmf.sequenced`), hold marks in the roster (no `roster.holdState`), transfer correlation.
  *
  * @example
  * const backend = new GraphBackend({ tenantId, appId, appSecret, callbackUrl: 'https://bot.example.com/api/calls' });
@@ -116,10 +115,7 @@ export class GraphBackend implements TelephonyBackend {
   readonly #auth: GraphNotificationAuthenticator;
   readonly #calls = new GraphCallRegistry();
   readonly #keepAlive: KeepAliveScheduler;
-  readonly #recognitions: DtmfRecognitions;
   readonly #ended = new Set<string>();
-  /** Tone sequence ids seen per call: a repeated delivery must not feed a recognition twice. */
-  readonly #tones: ToneSequencer;
   #sink: BackendSink | undefined;
   /** Events produced while a webhook is processed go out with its events, in order. */
   #batch: TelephonyEvent[] | undefined;
@@ -145,13 +141,6 @@ export class GraphBackend implements TelephonyBackend {
       (callId) => this.#sendKeepAlive(callId),
       this.#logger,
     );
-    this.#recognitions = new DtmfRecognitions(this.#clock, (event) => this.#emit([event]));
-    this.#tones = new ToneSequencer(this.#clock, (callId, tones) => {
-      const record = this.#calls.ensure(callId);
-      const out: TelephonyEvent[] = [];
-      for (const tone of tones) this.#deliverTone(record, tone, out);
-      if (out.length > 0) this.#emit(out);
-    });
   }
 
   attach(sink: BackendSink): void {
@@ -328,17 +317,8 @@ export class GraphBackend implements TelephonyBackend {
               ...this.#optionalParticipantId(request, operation.transferee),
             }
           : undefined;
-        record.pendingTransfer = operationId;
-        try {
-          await this.#api.post(
-            `${path}/transfer`,
-            { transferTarget, ...(transferee ? { transferee } : {}) },
-            context,
-          );
-        } catch (error) {
-          if (record.pendingTransfer === operationId) record.pendingTransfer = undefined;
-          throw error;
-        }
+        // Graph reports the outcome as call state without the clientContext: the core correlates it.
+        await this.#api.post(`${path}/transfer`, { transferTarget, ...(transferee ? { transferee } : {}) }, context);
         return { status: 'accepted' };
       }
       case 'addParticipant':
@@ -368,34 +348,23 @@ export class GraphBackend implements TelephonyBackend {
           `/participants/${encodeURIComponent(participantId)}/${onHold ? 'startHoldMusic' : 'stopHoldMusic'}`,
           operation.kind === 'hold' && operation.music ? { customPrompt: mediaPrompt(operation.music) } : {},
         );
-        const acknowledged = ack(answer);
-        if (asCommsOperation(answer)?.status?.toLowerCase() !== 'completed') {
-          record.holdOperations ??= new Map();
-          record.holdOperations.set(operationId, { participantId, onHold });
-        }
-        this.#markHold(request, record, participantId, onHold);
-        return acknowledged;
-      }
-      case 'play':
-        return ack(await post('/playPrompt', { prompts: operation.sources.map(mediaPrompt) }));
-      case 'recognize':
-        return this.#recognize(request, record, operation);
-      case 'startContinuousDtmf': {
-        const answer = await this.#subscribeToTone(record, post);
-        record.dtmfStopped = false;
+        // Graph's roster never says who is on hold: the core marks it (the backend lacks `roster.holdState`).
         return ack(answer);
       }
+      case 'play':
+        return this.#play(callId, operationId, await post('/playPrompt', { prompts: operation.sources.map(mediaPrompt) }));
+      case 'recognize':
+        return this.#recognize(request, record, operation);
+      case 'startContinuousDtmf':
+        return ack(await this.#subscribeToTone(record, post));
       case 'stopContinuousDtmf':
-        // Graph cannot unsubscribe from tones: the adapter stops reporting them, which is final at once.
-        record.dtmfStopped = true;
+        // Graph cannot unsubscribe from tones: the core stops passing them on, which is final at once.
         return { status: 'completed' };
       case 'sendDtmf':
         return ack(await post('/sendDtmfTones', { tones: [...operation.tones].map(toGraphTone) }));
-      case 'cancelMedia': {
-        const answer = await post('/cancelMediaProcessing');
-        this.#recognitions.cancelCall(callId, true);
-        return ack(answer);
-      }
+      case 'cancelMedia':
+        // The core cancels the recognitions it builds on tones once this is done.
+        return ack(await post('/cancelMediaProcessing'));
       case 'recordResponse': {
         const answer = await post('/recordResponse', {
           ...(operation.prompt ? { prompts: [mediaPrompt(operation.prompt)] } : {}),
@@ -413,10 +382,17 @@ export class GraphBackend implements TelephonyBackend {
       case 'startRecording': {
         // Graph has no recording id: the id of the status operation stands for it.
         const answer = await post('/updateRecordingStatus', { status: 'recording' });
-        return ack(answer, { recordingId: asCommsOperation(answer)?.id ?? operationId });
+        const recordingId = asCommsOperation(answer)?.id ?? operationId;
+        const acknowledged = ack(answer, { recordingId });
+        this.#recordingStatus(callId, operationId, answer, 'active', recordingId);
+        return acknowledged;
       }
-      case 'stopRecording':
-        return ack(await post('/updateRecordingStatus', { status: 'notRecording' }));
+      case 'stopRecording': {
+        const answer = await post('/updateRecordingStatus', { status: 'notRecording' });
+        const acknowledged = ack(answer);
+        this.#recordingStatus(callId, operationId, answer, 'inactive', operation.recordingId);
+        return acknowledged;
+      }
       default:
         throw new TelephonyError('unsupported', `graph does not support ${operation.kind}`, {
           backend: 'graph',
@@ -494,9 +470,7 @@ export class GraphBackend implements TelephonyBackend {
   async close(): Promise<void> {
     this.#closed = true;
     this.#keepAlive.stopAll();
-    this.#recognitions.cancelAll();
     this.#calls.clear();
-    this.#tones.clear();
     await this.#tlsFetch.close();
   }
 
@@ -532,99 +506,9 @@ export class GraphBackend implements TelephonyBackend {
         if (applied) out.push(applied);
         return;
       }
-      case 'transfer.accepted':
-      case 'transfer.failed': {
-        const operationId = event.operationId ?? record.pendingTransfer;
-        record.pendingTransfer = undefined;
-        out.push(operationId === undefined ? event : { ...event, operationId });
-        return;
-      }
-      case 'dtmf.received': {
-        // Tones are put back in sequence order; a repeated delivery yields nothing.
-        for (const tone of this.#tones.accept(event)) this.#deliverTone(record, tone, out);
-        return;
-      }
-      case 'play.completed':
-      case 'play.failed':
-      case 'play.canceled':
-        out.push(event);
-        if (event.operationId !== undefined && this.#recognitions.has(event.operationId)) {
-          if (event.type === 'play.completed') this.#recognitions.listen(event.operationId);
-          else this.#recognitions.promptFailed(event.operationId, event.reason);
-        }
-        return;
-      case 'unknown':
-        out.push(event);
-        if (event.operationId !== undefined) this.#holdOutcome(record, event, out);
-        return;
       default:
         out.push(event);
     }
-  }
-
-  /** A hold music operation finished: a failure undoes the roster mark and fails the hold. */
-  /** Delivers one tone, in sequence order: to the bot's events where it listens, and to running recognitions. */
-  #deliverTone(
-    record: GraphCallRecord,
-    event: TelephonyEventOf<'dtmf.received'>,
-    out: TelephonyEvent[],
-  ): void {
-    const listening = this.#recognitions.activeOn(event.callId);
-    if (!record.dtmfStopped || listening) out.push(event);
-    this.#recognitions.tone(event.callId, event.tone);
-  }
-
-  #holdOutcome(record: GraphCallRecord, event: TelephonyEventOf<'unknown'>, out: TelephonyEvent[]): void {
-    const operationId = event.operationId;
-    const pending = operationId === undefined ? undefined : record.holdOperations?.get(operationId);
-    if (operationId === undefined || pending === undefined) return;
-    const status = event.sourceType.split('.').pop();
-    if (status !== 'completed' && status !== 'failed') return;
-    record.holdOperations?.delete(operationId);
-    if (status === 'completed') return;
-    const raw = asRecord(event.raw);
-    const reason = parseResultInfo(asRecord(raw.resourceData).resultInfo);
-    out.push(this.#synthetic(event.callId, 'hold.failed', reason ? { reason } : {}, event.raw, operationId));
-    const entry = record.roster.get(pending.participantId);
-    record.onHold ??= new Set();
-    if (pending.onHold) record.onHold.delete(pending.participantId);
-    else record.onHold.add(pending.participantId);
-    if (entry !== undefined) {
-      const restored = this.#calls.applyRoster(record, {
-        ...this.#synthetic(
-          event.callId,
-          'participants.updated',
-          { participants: [], delta: true },
-          event.raw,
-        ),
-        participants: [{ ...entry, isOnHold: !pending.onHold }],
-      } as TelephonyEventOf<'participants.updated'>);
-      if (restored) out.push(restored);
-    }
-  }
-
-  /** Graph's roster never says who is on hold: the adapter reports the hold it asked for. */
-  #markHold(
-    request: OperationRequest,
-    record: GraphCallRecord,
-    participantId: string,
-    onHold: boolean,
-  ): void {
-    record.onHold ??= new Set();
-    if (onHold) record.onHold.add(participantId);
-    else record.onHold.delete(participantId);
-    const entry =
-      record.roster.get(participantId) ?? request.call.participants.find((p) => p.id === participantId);
-    if (entry === undefined) return;
-    const { removed: _removed, sequenceNumber: _sequence, ...current } = entry;
-    this.#emit([
-      this.#synthetic(
-        request.callId,
-        'participants.updated',
-        { participants: [{ ...current, isOnHold: onHold }], delta: true },
-        { participantId, onHold },
-      ),
-    ]);
   }
 
   #onEstablished(record: GraphCallRecord): void {
@@ -698,24 +582,54 @@ export class GraphBackend implements TelephonyBackend {
     const context = { operation: 'recognize', callId, operationId };
     const post = (suffix: string, body: Record<string, unknown> = {}) =>
       this.#api.post(`${callPath(callId)}${suffix}`, { ...body, clientContext: operationId }, context);
-    const prompt = options.prompt ? mediaPrompt(options.prompt) : undefined;
-    // Registered before subscribing: a tone notification may arrive before the subscription's answer does.
-    this.#recognitions.begin(callId, operationId, options, prompt !== undefined);
-    try {
-      ackFromCommsOperation('startContinuousDtmf', await this.#subscribeToTone(record, post), {
-        callId,
-        operationId,
-      });
-      if (prompt === undefined) return { status: 'accepted' };
-      const answer = asCommsOperation(await post('/playPrompt', { prompts: [prompt] }));
-      const status = answer?.status?.toLowerCase();
-      if (status === 'failed') ackFromCommsOperation('play', answer, { callId, operationId });
-      if (status === 'completed') this.#recognitions.listen(operationId);
-    } catch (error) {
-      this.#recognitions.cancelOperation(operationId);
-      throw error;
-    }
+    // The core collects the tones (`recognize.fromTones`); the adapter subscribes to them and plays the prompt
+    // tagged with the recognize's operation id, so the prompt's outcome tells the core when to start listening.
+    ackFromCommsOperation('startContinuousDtmf', await this.#subscribeToTone(record, post), {
+      callId,
+      operationId,
+    });
+    if (options.prompt === undefined) return { status: 'accepted' };
+    const answer = asCommsOperation(await post('/playPrompt', { prompts: [mediaPrompt(options.prompt)] }));
+    const status = answer?.status?.toLowerCase();
+    if (status === 'failed') ackFromCommsOperation('play', answer, { callId, operationId });
+    if (status === 'completed') this.#emit([this.#synthetic(callId, 'play.completed', {}, answer, operationId)]);
     return { status: 'accepted' };
+  }
+
+  /**
+   * playPrompt answered: `running` means the play started (Graph sends no notification for that), `completed`
+   * that it is over already (no notification follows). Either way the bot sees `play.started`, then one outcome.
+   */
+  #play(callId: string, operationId: string, answer: unknown): OperationAck {
+    const status = asCommsOperation(answer)?.status?.toLowerCase();
+    if (status === 'failed') return ackFromCommsOperation('play', answer, { callId, operationId });
+    const started = this.#synthetic(callId, 'play.started', {}, answer, operationId);
+    this.#emit(
+      status === 'completed'
+        ? [started, this.#synthetic(callId, 'play.completed', {}, answer, operationId)]
+        : [started],
+    );
+    return { status: 'accepted' };
+  }
+
+  /** updateRecordingStatus answered `completed`: no notification follows, so its answer is the state change. */
+  #recordingStatus(
+    callId: string,
+    operationId: string,
+    answer: unknown,
+    state: 'active' | 'inactive',
+    recordingId: string | undefined,
+  ): void {
+    if (asCommsOperation(answer)?.status?.toLowerCase() !== 'completed') return;
+    this.#emit([
+      this.#synthetic(
+        callId,
+        'recording.state',
+        recordingId === undefined ? { state } : { state, recordingId },
+        answer,
+        operationId,
+      ),
+    ]);
   }
 
   async #subscribeToTone(
@@ -860,9 +774,7 @@ export class GraphBackend implements TelephonyBackend {
   }
 
   #stopCall(callId: string): void {
-    this.#tones.forget(callId);
     this.#keepAlive.stop(callId);
-    this.#recognitions.cancelCall(callId, false);
     this.#calls.delete(callId);
     this.#ended.add(callId);
     if (this.#ended.size > endedMemory) {

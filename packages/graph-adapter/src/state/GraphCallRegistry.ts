@@ -16,16 +16,8 @@ export interface GraphCallRecord {
   /** Bumped on every roster notification applied; `fullRosterVersion` on full ones only. */
   rosterVersion: number;
   fullRosterVersion: number;
-  /** The operation id of a transfer waiting for its outcome (Graph's state notifications carry no clientContext). */
-  pendingTransfer: string | undefined;
-  /** subscribeToTone has succeeded on this call. */
+  /** subscribeToTone has succeeded on this call (Graph has no unsubscribe: it is asked for once). */
   toneSubscribed: boolean;
-  /** The bot stopped continuous DTMF: tones are no longer reported (unless a recognition listens). */
-  dtmfStopped: boolean;
-  /** Participants the bot put on hold (hold music), by participant id: Graph's roster does not say so. */
-  onHold: Set<string> | undefined;
-  /** Hold and unhold requests waiting for their operation's outcome, by operation id. */
-  holdOperations: Map<string, { readonly participantId: string; readonly onHold: boolean }> | undefined;
 }
 
 /** What applying a state did. */
@@ -38,24 +30,6 @@ export interface StateChange {
 
 function rosterKey(participant: Participant): string {
   return participant.id ?? participant.identity.rawId;
-}
-
-/** Marks the participants the bot holds, which Graph's roster entries never say. */
-function withHold(
-  record: GraphCallRecord,
-  event: TelephonyEventOf<'participants.updated'>,
-): TelephonyEventOf<'participants.updated'> {
-  const onHold = record.onHold;
-  if (onHold === undefined || onHold.size === 0) return event;
-  let marked = false;
-  const participants = event.participants.map((participant) => {
-    if (participant.isOnHold !== undefined || participant.id === undefined || !onHold.has(participant.id)) {
-      return participant;
-    }
-    marked = true;
-    return { ...participant, isOnHold: true };
-  });
-  return marked ? { ...event, participants } : event;
 }
 
 /**
@@ -94,11 +68,7 @@ export class GraphCallRegistry {
       lastFullSequence: undefined,
       rosterVersion: 0,
       fullRosterVersion: 0,
-      pendingTransfer: undefined,
       toneSubscribed: false,
-      dtmfStopped: false,
-      onHold: undefined,
-      holdOperations: undefined,
     };
   }
 
@@ -128,9 +98,8 @@ export class GraphCallRegistry {
    */
   applyRoster(
     record: GraphCallRecord,
-    received: TelephonyEventOf<'participants.updated'>,
+    event: TelephonyEventOf<'participants.updated'>,
   ): TelephonyEventOf<'participants.updated'> | undefined {
-    const event = withHold(record, received);
     if (!event.delta) {
       if (
         event.sequenceNumber !== undefined &&
@@ -178,13 +147,7 @@ export class GraphCallRegistry {
     fullVersionAtStart: number,
   ): readonly Participant[] | undefined {
     if (record.fullRosterVersion !== fullVersionAtStart) return undefined;
-    const participants = read.map((participant) =>
-      participant.id !== undefined &&
-      record.onHold?.has(participant.id) === true &&
-      participant.isOnHold === undefined
-        ? { ...participant, isOnHold: true }
-        : participant,
-    );
+    const participants = read;
     if (record.rosterVersion === 0) {
       record.roster.clear();
       for (const participant of participants) record.roster.set(rosterKey(participant), participant);

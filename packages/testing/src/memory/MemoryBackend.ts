@@ -84,6 +84,8 @@ const extraCapabilities: readonly Capability[] = [
   'audio.receive',
   'audio.send',
   'transcript.receive',
+  // Trait: the simulated world's roster says who is on hold.
+  'roster.holdState',
 ];
 
 // Ended call ids remembered after release, so late operations reject `callEnded` rather than `callNotFound`.
