@@ -201,7 +201,10 @@ describe('operation settling', () => {
     const adding = call.addParticipant(target, { invitationTimeoutSeconds: 30 });
     // It resolves once the party is in the roster (see test/parity.test.ts).
     (call as unknown as { receive(e: TelephonyEvent): void }).receive(
-      event('participants.updated', call.id, { delta: false, participants: [{ identity: target, isMuted: false }] }),
+      event('participants.updated', call.id, {
+        delta: false,
+        participants: [{ identity: target, isMuted: false }],
+      }),
     );
     (call as unknown as { receive(e: TelephonyEvent): void }).receive(
       event('participant.added', call.id, {

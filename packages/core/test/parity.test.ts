@@ -24,7 +24,10 @@ async function connectedCall(traits: Capabilities = {}) {
   call.events$.subscribe((e) => callEvents.push(e));
   backend.emit(
     event('call.state', call.id, { state: 'connected' }),
-    event('participants.updated', call.id, { delta: false, participants: [{ identity: caller, isMuted: false }] }),
+    event('participants.updated', call.id, {
+      delta: false,
+      participants: [{ identity: caller, isMuted: false }],
+    }),
   );
   await settled(client);
   return { backend, client, call, callEvents, clientEvents };
@@ -63,7 +66,12 @@ describe('parity: what the bot sees', () => {
     );
     await settled(client);
     const forCall = (events: TelephonyEvent[]) => types(events.filter((e) => e.callId === call.id));
-    expect(forCall(callEvents)).toEqual(['call.state:connected', 'participants.updated', 'dtmf.received', 'dtmf.received']);
+    expect(forCall(callEvents)).toEqual([
+      'call.state:connected',
+      'participants.updated',
+      'dtmf.received',
+      'dtmf.received',
+    ]);
     expect(forCall(clientEvents)).toEqual(forCall(callEvents));
   });
 
@@ -79,8 +87,14 @@ describe('parity: what the bot sees', () => {
   it('does not publish a roster update that changes nothing', async () => {
     const { backend, client, call, callEvents } = await connectedCall();
     backend.emit(
-      event('participants.updated', call.id, { delta: false, participants: [{ identity: caller, isMuted: false }] }),
-      event('participants.updated', call.id, { delta: false, participants: [{ identity: caller, isMuted: true }] }),
+      event('participants.updated', call.id, {
+        delta: false,
+        participants: [{ identity: caller, isMuted: false }],
+      }),
+      event('participants.updated', call.id, {
+        delta: false,
+        participants: [{ identity: caller, isMuted: true }],
+      }),
     );
     await settled(client);
     expect(callEvents.filter((e) => e.type === 'participants.updated')).toHaveLength(2);
@@ -95,7 +109,9 @@ describe('parity: what the bot sees', () => {
       expect(call.participants.map((p) => p.identity.rawId)).toContain(added.rawId);
       return result;
     });
-    backend.emit(event('participant.added', call.id, { operationId: lastOperationId(backend), participant: added }));
+    backend.emit(
+      event('participant.added', call.id, { operationId: lastOperationId(backend), participant: added }),
+    );
     await settled(client);
     await new Promise((resolve) => setImmediate(resolve));
     expect(resolved).toBe(false);
@@ -123,7 +139,10 @@ describe('parity: what the bot sees', () => {
     await expect(recognizing).resolves.toEqual({ tones: '42#', digits: '42', stopTone: '#' });
     const plain = call.recognize({ kind: 'dtmf', maxTones: 2 });
     backend.emit(
-      event('recognize.completed', call.id, { operationId: plain.operationId, result: { kind: 'dtmf', tones: '12' } }),
+      event('recognize.completed', call.id, {
+        operationId: plain.operationId,
+        result: { kind: 'dtmf', tones: '12' },
+      }),
     );
     await expect(plain).resolves.toEqual({ kind: 'dtmf', tones: '12', digits: '12' });
   });
@@ -135,18 +154,21 @@ describe('parity: what the bot sees', () => {
     [8547, 'noMatch'],
     [8511, 'promptFailed'],
     [9999, 'other'],
-  ] as const)('rejects a recognize that failed with subcode %i as %s, the raw code beside it', async (subcode, failure) => {
-    const { backend, client, call, callEvents } = await connectedCall();
-    const recognizing = outcomeOf(call.recognizeDtmf({ maxTones: 1 }));
-    const reason = { code: 400, subcode, message: 'failed' };
-    backend.emit(event('recognize.failed', call.id, { operationId: lastOperationId(backend), reason }));
-    const { error } = (await recognizing) as { error: TelephonyError };
-    expect(TelephonyError.hasReason(error, 'operationFailed')).toBe(true);
-    expect(error.failure).toBe(failure);
-    expect(error.result).toEqual(reason);
-    await settled(client);
-    expect(callEvents.find((e) => e.type === 'recognize.failed')).toMatchObject({ failure, reason });
-  });
+  ] as const)(
+    'rejects a recognize that failed with subcode %i as %s, the raw code beside it',
+    async (subcode, failure) => {
+      const { backend, client, call, callEvents } = await connectedCall();
+      const recognizing = outcomeOf(call.recognizeDtmf({ maxTones: 1 }));
+      const reason = { code: 400, subcode, message: 'failed' };
+      backend.emit(event('recognize.failed', call.id, { operationId: lastOperationId(backend), reason }));
+      const { error } = (await recognizing) as { error: TelephonyError };
+      expect(TelephonyError.hasReason(error, 'operationFailed')).toBe(true);
+      expect(error.failure).toBe(failure);
+      expect(error.result).toEqual(reason);
+      await settled(client);
+      expect(callEvents.find((e) => e.type === 'recognize.failed')).toMatchObject({ failure, reason });
+    },
+  );
 
   it('rejects a canceled recognize with failure canceled', async () => {
     const { backend, call } = await connectedCall();
@@ -195,9 +217,9 @@ describe('parity: the core helpers for what a service does not do (traits)', () 
     await call.stopContinuousDtmf();
     backend.emit(event('dtmf.received', call.id, { tone: '3', sequenceId: 3 }));
     await settled(client);
-    expect(callEvents.filter((e) => e.type === 'dtmf.received').map((e) => (e as { tone: string }).tone)).toEqual([
-      '2',
-    ]);
+    expect(
+      callEvents.filter((e) => e.type === 'dtmf.received').map((e) => (e as { tone: string }).tone),
+    ).toEqual(['2']);
   });
 
   it('fails a tone recognition without input as noInput, and one whose prompt failed as promptFailed', async () => {
@@ -235,7 +257,10 @@ describe('parity: the core helpers for what a service does not do (traits)', () 
     expect(call.participants.find((p) => p.identity.rawId === caller.rawId)?.isOnHold).toBe(true);
     // A later roster from the backend, which never says who is on hold, keeps the mark.
     backend.emit(
-      event('participants.updated', call.id, { delta: false, participants: [{ identity: caller, isMuted: true }] }),
+      event('participants.updated', call.id, {
+        delta: false,
+        participants: [{ identity: caller, isMuted: true }],
+      }),
     );
     await settled(client);
     expect(call.participants[0]).toMatchObject({ isMuted: true, isOnHold: true });

@@ -25,8 +25,8 @@ import {
 } from '../operations/CallOperation.js';
 import { PendingOperation } from '../operations/PendingOperation.js';
 import { settlementOf, settlementRules } from '../operations/settlement.js';
-import type { Participant } from '../participants/Participant.js';
 import { HoldTracker } from '../participants/HoldTracker.js';
+import type { Participant } from '../participants/Participant.js';
 import { Roster } from '../participants/Roster.js';
 import { OperationSpan } from '../telemetry/OperationSpan.js';
 import type {
@@ -72,7 +72,9 @@ function resultOf(operation: CallOperation, event: TelephonyEvent | undefined, a
     case 'recognize': {
       const result = event?.type === 'recognize.completed' ? event.result : (ackResult as RecognizeResult);
       const options = operation.options;
-      return result === undefined ? result : withDigits(result, 'stopTones' in options ? options.stopTones : undefined);
+      return result === undefined
+        ? result
+        : withDigits(result, 'stopTones' in options ? options.stopTones : undefined);
     }
     case 'addParticipant':
       if (event?.type === 'participant.added') {
@@ -359,7 +361,10 @@ export class LiveCall implements Call {
       case 'recognize.failed':
       case 'recognize.canceled': {
         const operation = this.#pendingOperation(event.operationId);
-        event = normalizeRecognizeEvent(event, operation?.kind === 'recognize' ? operation.options : undefined);
+        event = normalizeRecognizeEvent(
+          event,
+          operation?.kind === 'recognize' ? operation.options : undefined,
+        );
         break;
       }
       case 'hold.failed':
@@ -413,8 +418,14 @@ export class LiveCall implements Call {
       return;
     }
     if ((operation.kind === 'hold' || operation.kind === 'unhold') && this.#holds !== undefined) {
-      const entry = this.#holds.done(pending.operationId, operation.target, operation.kind === 'hold', this.participants);
-      if (entry !== undefined) this.#applyEntry(entry, { operationId: pending.operationId, hold: operation.kind });
+      const entry = this.#holds.done(
+        pending.operationId,
+        operation.target,
+        operation.kind === 'hold',
+        this.participants,
+      );
+      if (entry !== undefined)
+        this.#applyEntry(entry, { operationId: pending.operationId, hold: operation.kind });
     }
     this.#tones?.done(operation.kind);
     pending.complete(value);
@@ -848,7 +859,11 @@ export class LiveCall implements Call {
     const registered = pending!;
     this.#pending ??= new Map();
     this.#pending.set(operationId, registered);
-    if (operation.kind === 'recognize' && operation.options.kind === 'dtmf' && this.#tones?.recognizes === true)
+    if (
+      operation.kind === 'recognize' &&
+      operation.options.kind === 'dtmf' &&
+      this.#tones?.recognizes === true
+    )
       this.#tones.begin(operationId, operation.options);
     this.#host.changed?.(this);
     OperationSpan.start({

@@ -35,7 +35,8 @@ export class CallTones {
         for (const tone of tones) apply(tone);
       });
     }
-    if (capabilities['recognize.fromTones'] === true) this.#recognitions = new ToneRecognitions(call, clock, apply);
+    if (capabilities['recognize.fromTones'] === true)
+      this.#recognitions = new ToneRecognitions(call, clock, apply);
   }
 
   /** Whether recognize operations are built here. */
@@ -62,7 +63,8 @@ export class CallTones {
   prompt(event: TelephonyEvent): boolean {
     const recognitions = this.#recognitions;
     const operationId = event.operationId;
-    if (recognitions === undefined || operationId === undefined || !recognitions.has(operationId)) return false;
+    if (recognitions === undefined || operationId === undefined || !recognitions.has(operationId))
+      return false;
     const reason = 'reason' in event ? event.reason : undefined;
     if (event.type === 'play.completed') recognitions.listen(operationId);
     else if (event.type === 'play.failed') recognitions.promptFailed(operationId, reason);

@@ -9,7 +9,13 @@ import type { ResultInfo } from '../events/ResultInfo.js';
  * - `canceled`: the recognize was canceled (`cancelMedia`);
  * - `other`: anything else (a speech service failure, an unknown code).
  */
-export type RecognizeFailure = 'noInput' | 'noMatch' | 'interToneTimeout' | 'promptFailed' | 'canceled' | 'other';
+export type RecognizeFailure =
+  | 'noInput'
+  | 'noMatch'
+  | 'interToneTimeout'
+  | 'promptFailed'
+  | 'canceled'
+  | 'other';
 
 // ACS Call Automation result subcodes of recognize (its troubleshooting-codes page); the in-memory backend and
 // the core's tone recognition report the same codes, and Graph's canceled media operation is 400/8508 too.

@@ -3,8 +3,8 @@ import type { DtmfTone } from '../events/DtmfTone.js';
 import type { ResultInfo } from '../events/ResultInfo.js';
 import type { BackendName, TelephonyEvent } from '../events/TelephonyEvent.js';
 import { type DtmfCollectionOutcome, DtmfCollector } from './DtmfCollector.js';
-import type { RecognizeOptions } from './RecognizeOptions.js';
 import { recognizeFailureOf } from './RecognizeFailure.js';
+import type { RecognizeOptions } from './RecognizeOptions.js';
 
 /** The DTMF recognize options (the only kind that can be built on tones). */
 export type DtmfRecognizeOptions = Extract<RecognizeOptions, { kind: 'dtmf' }>;
@@ -135,7 +135,13 @@ export class ToneRecognitions {
       });
     } else {
       this.emit(
-        this.#event(recognition, 'recognize.failed', outcome.reason, recognizeFailureOf(outcome.reason), outcome),
+        this.#event(
+          recognition,
+          'recognize.failed',
+          outcome.reason,
+          recognizeFailureOf(outcome.reason),
+          outcome,
+        ),
       );
     }
   }

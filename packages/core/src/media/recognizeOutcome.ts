@@ -1,7 +1,7 @@
 import type { DtmfTone } from '../events/DtmfTone.js';
 import type { RecognizeResult, TelephonyEvent } from '../events/TelephonyEvent.js';
-import type { RecognizeOptions } from './RecognizeOptions.js';
 import { recognizeFailureOf } from './RecognizeFailure.js';
+import type { RecognizeOptions } from './RecognizeOptions.js';
 
 /**
  * A DTMF result with its digits and stop tone apart: `tones` stays as reported (`"42#"`), `digits` is `"42"` and
@@ -10,7 +10,10 @@ import { recognizeFailureOf } from './RecognizeFailure.js';
  * @example
  * withDigits({ kind: 'dtmf', tones: '42#' }, ['#']); // { kind: 'dtmf', tones: '42#', digits: '42', stopTone: '#' }
  */
-export function withDigits(result: RecognizeResult, stopTones: readonly DtmfTone[] | undefined): RecognizeResult {
+export function withDigits(
+  result: RecognizeResult,
+  stopTones: readonly DtmfTone[] | undefined,
+): RecognizeResult {
   if (result.kind !== 'dtmf' || result.digits !== undefined) return result;
   const last = result.tones.at(-1) as DtmfTone | undefined;
   if (last !== undefined && stopTones?.includes(last) === true) {
@@ -23,7 +26,10 @@ export function withDigits(result: RecognizeResult, stopTones: readonly DtmfTone
  * A recognize outcome event as the bot sees it, the same on every backend: a DTMF result gives its digits and
  * stop tone apart, a failure or cancelation its normalized `failure` beside the raw `reason`. Other events pass.
  */
-export function normalizeRecognizeEvent(event: TelephonyEvent, options: RecognizeOptions | undefined): TelephonyEvent {
+export function normalizeRecognizeEvent(
+  event: TelephonyEvent,
+  options: RecognizeOptions | undefined,
+): TelephonyEvent {
   switch (event.type) {
     case 'recognize.completed': {
       const stopTones = options !== undefined && 'stopTones' in options ? options.stopTones : undefined;

@@ -44,7 +44,8 @@ export class HoldTracker {
     if (this.#held.size === 0) return event;
     let marked = false;
     const participants = event.participants.map((participant) => {
-      if (participant.isOnHold !== undefined || !this.#held.has(participant.identity.rawId)) return participant;
+      if (participant.isOnHold !== undefined || !this.#held.has(participant.identity.rawId))
+        return participant;
       marked = true;
       return { ...participant, isOnHold: true };
     });

@@ -318,7 +318,11 @@ export class GraphBackend implements TelephonyBackend {
             }
           : undefined;
         // Graph reports the outcome as call state without the clientContext: the core correlates it.
-        await this.#api.post(`${path}/transfer`, { transferTarget, ...(transferee ? { transferee } : {}) }, context);
+        await this.#api.post(
+          `${path}/transfer`,
+          { transferTarget, ...(transferee ? { transferee } : {}) },
+          context,
+        );
         return { status: 'accepted' };
       }
       case 'addParticipant':
@@ -352,7 +356,11 @@ export class GraphBackend implements TelephonyBackend {
         return ack(answer);
       }
       case 'play':
-        return this.#play(callId, operationId, await post('/playPrompt', { prompts: operation.sources.map(mediaPrompt) }));
+        return this.#play(
+          callId,
+          operationId,
+          await post('/playPrompt', { prompts: operation.sources.map(mediaPrompt) }),
+        );
       case 'recognize':
         return this.#recognize(request, record, operation);
       case 'startContinuousDtmf':
@@ -592,7 +600,8 @@ export class GraphBackend implements TelephonyBackend {
     const answer = asCommsOperation(await post('/playPrompt', { prompts: [mediaPrompt(options.prompt)] }));
     const status = answer?.status?.toLowerCase();
     if (status === 'failed') ackFromCommsOperation('play', answer, { callId, operationId });
-    if (status === 'completed') this.#emit([this.#synthetic(callId, 'play.completed', {}, answer, operationId)]);
+    if (status === 'completed')
+      this.#emit([this.#synthetic(callId, 'play.completed', {}, answer, operationId)]);
     return { status: 'accepted' };
   }
 

@@ -292,7 +292,8 @@ export class GraphCallService implements GraphPartyHost {
         {},
         group ? 'stay' : 'leave',
       );
-      if (group && others.length === 2) this.link(others[0] as GraphSimulatedParty, others[1] as GraphSimulatedParty, callId);
+      if (group && others.length === 2)
+        this.link(others[0] as GraphSimulatedParty, others[1] as GraphSimulatedParty, callId);
     });
     return { status: 204 };
   }
