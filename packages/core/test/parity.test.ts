@@ -269,11 +269,25 @@ describe('parity: the core helpers for what a service does not do (traits)', () 
     expect(call.participants[0]?.isOnHold).toBe(false);
   });
 
-  it('leaves hold to the roster of a backend with roster.holdState', async () => {
-    const { backend, call } = await connectedCall({ 'roster.holdState': true });
+  it('resolves a hold once the roster of a backend with roster.holdState shows it', async () => {
+    const { backend, client, call } = await connectedCall({ 'roster.holdState': true });
     backend.replies.hold = () => ({ status: 'completed' });
-    await call.hold(caller);
+    let resolved = false;
+    const holding = call.hold(caller).then(() => {
+      resolved = true;
+    });
+    await settled(client);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(resolved).toBe(false);
     expect(call.participants[0]?.isOnHold).toBeUndefined();
+    backend.emit(
+      event('participants.updated', call.id, {
+        delta: false,
+        participants: [{ identity: caller, isMuted: false, isOnHold: true }],
+      }),
+    );
+    await holding;
+    expect(call.participants[0]?.isOnHold).toBe(true);
   });
 
   it('correlates a transfer outcome that carries no operation id', async () => {

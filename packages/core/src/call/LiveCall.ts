@@ -61,6 +61,8 @@ const noOptions: OperationOptions = {};
 
 // Event ids a call remembers to recognize repeated deliveries (a repeat arrives soon after the original).
 const rememberedEventsPerCall = 32;
+// Recognize operations a call remembers after they settled, for the late events of their prompts.
+const rememberedRecognizes = 4;
 
 function withOperationId<T>(promise: Promise<T>, operationId: string): OperationPromise<T> {
   return Object.assign(promise, { operationId });
@@ -135,6 +137,8 @@ export class LiveCall implements Call {
   // Helpers for what the backend's service does not do itself, chosen by its traits (see CallOperation).
   readonly #tones: CallTones | undefined;
   readonly #holds: HoldTracker | undefined;
+  /** Ids of the latest recognize operations: their prompt's late `play.*` events are not the bot's. */
+  readonly #recognizes: string[] = [];
   /** addParticipant operations the backend reported done, waiting for the party to be in the roster. */
   #awaitingRoster: Map<string, { readonly pending: PendingOperation; readonly value: unknown }> | undefined;
 
@@ -355,7 +359,7 @@ export class LiveCall implements Call {
       case 'play.canceled':
         // A recognize's prompt is part of the recognize, not a play of its own.
         if (this.#tones?.prompt(event) === true) return;
-        if (this.#pendingKind(event.operationId) === 'recognize') return;
+        if (this.#isRecognize(event.operationId)) return;
         break;
       case 'recognize.completed':
       case 'recognize.failed':
@@ -388,8 +392,12 @@ export class LiveCall implements Call {
     return operationId === undefined ? undefined : this.#pending?.get(operationId)?.operation;
   }
 
-  #pendingKind(operationId: string | undefined): string | undefined {
-    return this.#pendingOperation(operationId)?.kind;
+  /** Whether the operation is a recognize, running or lately settled (its prompt may still be playing). */
+  #isRecognize(operationId: string | undefined): boolean {
+    if (operationId === undefined) return false;
+    return (
+      this.#pendingOperation(operationId)?.kind === 'recognize' || this.#recognizes.includes(operationId)
+    );
   }
 
   /** Applies one roster entry the core derived (a hold mark) as a delta roster. */
@@ -406,13 +414,14 @@ export class LiveCall implements Call {
   }
 
   /**
-   * Completes an operation the backend reported done. An added party must be in the roster first (the promise
-   * resolves once `participants` has it); a hold the roster cannot show is marked by the core.
+   * Completes an operation the backend reported done. What it did must show in the roster first (an added
+   * party, a hold: the promise resolves once `participants` has it); a hold the roster cannot show is marked by
+   * the core.
    */
   #complete(pending: PendingOperation, value: unknown): void {
     if (pending.settled) return;
     const operation = pending.operation;
-    if (operation.kind === 'addParticipant' && !this.#hasParticipant(operation.target, value)) {
+    if (!this.#rosterShows(operation, value)) {
       this.#awaitingRoster ??= new Map();
       this.#awaitingRoster.set(pending.operationId, { pending, value });
       return;
@@ -431,19 +440,29 @@ export class LiveCall implements Call {
     pending.complete(value);
   }
 
-  #hasParticipant(target: Identity, value: unknown): boolean {
-    const added = (value as AddParticipantResult | undefined)?.participant?.rawId;
-    return this.#roster.participants.some(
-      (participant) => participant.identity.rawId === target.rawId || participant.identity.rawId === added,
-    );
+  /**
+   * Whether the roster shows what a done operation did: the added party is in it; a held (unheld) party is
+   * (not) on hold, where the backend's roster says so (with the core's marks it does at once). A party the
+   * roster does not know is not waited for on hold.
+   */
+  #rosterShows(operation: CallOperation, value: unknown): boolean {
+    const roster = this.#roster.participants;
+    if (operation.kind === 'addParticipant') {
+      const added = (value as AddParticipantResult | undefined)?.participant?.rawId;
+      return roster.some((p) => p.identity.rawId === operation.target.rawId || p.identity.rawId === added);
+    }
+    if ((operation.kind === 'hold' || operation.kind === 'unhold') && this.#holds === undefined) {
+      const entry = roster.find((p) => p.identity.rawId === operation.target.rawId);
+      return entry === undefined || (entry.isOnHold === true) === (operation.kind === 'hold');
+    }
+    return true;
   }
 
   #rosterChanged(): void {
     const waiting = this.#awaitingRoster;
     if (waiting === undefined || waiting.size === 0) return;
     for (const [operationId, { pending, value }] of [...waiting]) {
-      const operation = pending.operation;
-      if (operation.kind !== 'addParticipant' || !this.#hasParticipant(operation.target, value)) continue;
+      if (!this.#rosterShows(pending.operation, value)) continue;
       waiting.delete(operationId);
       pending.complete(value);
     }
@@ -846,6 +865,10 @@ export class LiveCall implements Call {
           this.#pending?.delete(settled.operationId);
           this.#awaitingRoster?.delete(settled.operationId);
           this.#tones?.settled(settled.operationId);
+          if (settled.operation.kind === 'recognize') {
+            this.#recognizes.push(settled.operationId);
+            if (this.#recognizes.length > rememberedRecognizes) this.#recognizes.shift();
+          }
           this.#host.changed?.(this);
         },
         {

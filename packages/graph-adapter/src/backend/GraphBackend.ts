@@ -366,8 +366,12 @@ export class GraphBackend implements TelephonyBackend {
       case 'startContinuousDtmf':
         return ack(await this.#subscribeToTone(record, post));
       case 'stopContinuousDtmf':
-        // Graph cannot unsubscribe from tones: the core stops passing them on, which is final at once.
-        return { status: 'completed' };
+        // Graph cannot unsubscribe from tones: the core stops passing them on, which is final at once; the bot
+        // sees `dtmf.stopped` as on every backend.
+        this.#emit([
+          this.#synthetic(callId, 'dtmf.stopped', {}, { stopContinuousDtmf: callId }, operationId),
+        ]);
+        return { status: 'accepted' };
       case 'sendDtmf':
         return ack(await post('/sendDtmfTones', { tones: [...operation.tones].map(toGraphTone) }));
       case 'cancelMedia':

@@ -531,8 +531,9 @@ export class MemoryBackend implements TelephonyBackend {
         const moving = transferees.filter((party) => party.line === call);
         call.legs = call.legs.filter((leg) => !leg.party || !moving.includes(leg.party));
         PartyBridge.connect([...moving, answering]);
-        this.#emit(call, 'transfer.accepted', { reason: memoryResults.completed }, operationId);
+        // As ACS and Graph report it: the state first, then the transfer's outcome (docs/events.md, "Parity").
         this.#setState(call, 'transferAccepted');
+        this.#emit(call, 'transfer.accepted', { reason: memoryResults.completed }, operationId);
         this.#endCall(call, memoryResults.transferred);
       },
       decline: () => failed(memoryResults.declined),

@@ -1,0 +1,395 @@
+import {
+  type Call,
+  type CallState,
+  type Capability,
+  type IncomingCall,
+  type Participant,
+  PlaySources,
+  phone,
+  type TelephonyClient,
+  TelephonyError,
+  type TelephonyEvent,
+} from '@switchboard/core';
+import { filter, firstValueFrom, timeout } from 'rxjs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { PartyBehaviour, SimulatedParty } from '../simulation/SimulatedNetwork.js';
+import type { ConformanceHarness } from './ConformanceHarness.js';
+
+// Real time, as in the conformance suite: short timeouts and the parties' wait helpers, no fixed sleeps. The
+// harness plays each prompt for a noticeable time (about 200 ms) so that "mid-prompt" means something.
+const waitMs = 5_000;
+const silenceMs = 300;
+
+let nextNumber = 1;
+
+function newNumber(): string {
+  return `+1425556${String(nextNumber++).padStart(4, '0')}`;
+}
+
+const prompt = (name: string) => PlaySources.file(`https://media.example.com/parity/${name}.wav`);
+const url = (name: string) => `https://media.example.com/parity/${name}.wav`;
+
+// States every backend reports at the same points; the passing ones before them (`connecting`, `ringing`,
+// `transferring`, `disconnecting`) are reported where the service reports them (docs/events.md, "Parity").
+const milestones: ReadonlySet<CallState> = new Set([
+  'connected',
+  'onHold',
+  'transferAccepted',
+  'disconnected',
+]);
+
+/**
+ * What the bot saw, in the contract's terms: every event but roster updates (their number depends on how often
+ * the service announces the roster; the roster itself is asserted), call states at their milestones only.
+ */
+function parityTrace(events: readonly TelephonyEvent[]): string[] {
+  const trace: string[] = [];
+  for (const event of events) {
+    switch (event.type) {
+      case 'participants.updated':
+        break;
+      case 'call.state':
+        if (milestones.has(event.state)) trace.push(`call.state:${event.state}`);
+        break;
+      case 'recognize.completed':
+        trace.push(event.result.kind === 'dtmf' ? `recognize.completed:${event.result.tones}` : event.type);
+        break;
+      case 'recognize.failed':
+      case 'recognize.canceled':
+        trace.push(`${event.type}:${event.failure ?? '?'}`);
+        break;
+      case 'recording.state':
+        trace.push(`recording.state:${event.state}`);
+        break;
+      case 'dtmf.received':
+        trace.push(`dtmf.received:${event.tone}`);
+        break;
+      default:
+        trace.push(event.type);
+    }
+  }
+  return trace;
+}
+
+function record(call: Call): TelephonyEvent[] {
+  const events: TelephonyEvent[] = [];
+  call.events$.subscribe((event) => events.push(event));
+  return events;
+}
+
+function rawIds(participants: readonly Participant[]): string[] {
+  return participants.map((participant) => participant.identity.rawId);
+}
+
+function outcomeOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+function expectFailure(error: unknown, reason: TelephonyError['reason']): TelephonyError {
+  expect(TelephonyError.is(error), `expected a TelephonyError, got ${String(error)}`).toBe(true);
+  expect((error as TelephonyError).reason).toBe(reason);
+  return error as TelephonyError;
+}
+
+/**
+ * The parity scenarios: scripted calls whose unified events and promise outcomes are asserted identically on
+ * every backend (the contract of docs/events.md, "Parity"), except where a capability says the backend cannot
+ * (then the operation rejects with `unsupported`, never a different sequence). Prompts are audio files, which
+ * every backend plays. The harness should play a prompt for about 200 ms.
+ *
+ * @example
+ * describeParityScenarios('memory', async () => {
+ *   const backend = new MemoryBackend({ promptDurationMs: 200 });
+ *   const client = createTelephonyClient(backend);
+ *   return { client, network: backend.network, close: () => client.close() };
+ * });
+ */
+export function describeParityScenarios(name: string, factory: () => Promise<ConformanceHarness>): void {
+  describe(`parity scenarios: ${name}`, () => {
+    let harness: ConformanceHarness | undefined;
+    let parties: SimulatedParty[] = [];
+
+    const h = (): ConformanceHarness => {
+      if (!harness) throw new Error('the parity harness did not start');
+      return harness;
+    };
+    const client = (): TelephonyClient => h().client;
+    const supports = (...capabilities: Capability[]): boolean =>
+      capabilities.every((capability) => client().capabilities[capability] === true);
+    const newParty = (behaviour?: PartyBehaviour): SimulatedParty => {
+      const party = h().network.party(phone(newNumber()), behaviour);
+      parties.push(party);
+      return party;
+    };
+    const waitForRoster = (call: Call, predicate: (roster: readonly Participant[]) => boolean) =>
+      firstValueFrom(call.participants$.pipe(filter(predicate), timeout(waitMs)));
+
+    /** A caller dials the bot, the bot answers; resolves once connected with the caller in the roster. */
+    const inboundCall = async (): Promise<{ call: Call; caller: SimulatedParty }> => {
+      const caller = newParty();
+      const offered = firstValueFrom(
+        client().incomingCalls$.pipe(
+          filter((incoming: IncomingCall) => incoming.from.rawId === caller.identity.rawId),
+          timeout(waitMs),
+        ),
+      );
+      await h().network.dial(caller);
+      const call = await (await offered).answer();
+      await call.waitForState('connected', { timeoutMs: waitMs });
+      await waitForRoster(call, (roster) => rawIds(roster).includes(caller.identity.rawId));
+      return { call, caller };
+    };
+
+    /** The bot calls a party who answers. */
+    const outboundCall = async (): Promise<{ call: Call; party: SimulatedParty }> => {
+      const party = newParty();
+      const call = await client().placeCall({ to: party.identity });
+      await call.waitForState('connected', { timeoutMs: waitMs });
+      await waitForRoster(call, (roster) => rawIds(roster).includes(party.identity.rawId));
+      return { call, party };
+    };
+
+    const states = (call: Call): CallState[] => {
+      const seen: CallState[] = [];
+      call.state$.subscribe((state) => {
+        if (milestones.has(state)) seen.push(state);
+      });
+      return seen;
+    };
+
+    beforeAll(async () => {
+      harness = await factory();
+    });
+
+    afterEach(async () => {
+      const live = harness ? [...harness.client.calls.values()] : [];
+      await Promise.all(live.map((call) => outcomeOf(call.terminate({ timeoutMs: waitMs }))));
+      await Promise.all(parties.map((party) => outcomeOf(party.hangUp())));
+      parties = [];
+    });
+
+    afterAll(async () => {
+      await harness?.close();
+    });
+
+    it('IVR menu: a play, two recognitions with prompts, a goodbye, the bot hangs up', async () => {
+      const { call, caller } = await inboundCall();
+      const events = record(call);
+      const welcome = call.play(prompt('welcome'));
+      await welcome;
+      const menu = call.recognizeDtmf({
+        prompt: prompt('menu'),
+        maxTones: 1,
+        initialSilenceTimeoutMs: waitMs,
+      });
+      await caller.waitToHear(url('menu'));
+      await caller.pressDigits('2');
+      expect(await menu).toEqual({ tones: '2', digits: '2' });
+      const account = call.recognizeDtmf({
+        prompt: prompt('account'),
+        maxTones: 12,
+        stopTones: ['#'],
+        initialSilenceTimeoutMs: waitMs,
+        interToneTimeoutMs: waitMs,
+      });
+      await caller.waitToHear(url('account'));
+      await caller.pressDigits('4711#');
+      expect(await account).toEqual({ tones: '4711#', digits: '4711', stopTone: '#' });
+      await call.play(prompt('goodbye'));
+      await call.hangUp();
+      await caller.waitForHangUp({ timeoutMs: waitMs });
+      expect(parityTrace(events)).toEqual([
+        'play.started',
+        'play.completed',
+        'recognize.completed:2',
+        'recognize.completed:4711#',
+        'play.started',
+        'play.completed',
+        'call.state:disconnected',
+      ]);
+      // The prompts' own events are not the bot's: only the plays carry their operation ids.
+      const playIds = new Set(events.filter((e) => e.type.startsWith('play.')).map((e) => e.operationId));
+      expect(playIds).not.toContain(menu.operationId);
+      expect(playIds).not.toContain(account.operationId);
+      expect(caller.heard).toEqual([url('welcome'), url('menu'), url('account'), url('goodbye')]);
+    });
+
+    it('no input twice: each recognize rejects operationFailed with failure noInput (8510)', async () => {
+      const { call, caller } = await inboundCall();
+      const events = record(call);
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const error = expectFailure(
+          await outcomeOf(
+            call.recognizeDtmf({ prompt: prompt('menu'), maxTones: 1, initialSilenceTimeoutMs: silenceMs }),
+          ),
+          'operationFailed',
+        );
+        expect(error.failure).toBe('noInput');
+        expect(error.result?.subcode).toBe(8510);
+      }
+      await call.hangUp();
+      expect(parityTrace(events)).toEqual([
+        'recognize.failed:noInput',
+        'recognize.failed:noInput',
+        'call.state:disconnected',
+      ]);
+      expect(caller.heard).toEqual([url('menu'), url('menu')]);
+    });
+
+    it('inter-tone silence: the recognize rejects with failure interToneTimeout (8532)', async () => {
+      const { call, caller } = await inboundCall();
+      const recognizing = outcomeOf(
+        call.recognizeDtmf({
+          prompt: prompt('menu'),
+          maxTones: 4,
+          initialSilenceTimeoutMs: waitMs,
+          interToneTimeoutMs: silenceMs,
+        }),
+      );
+      await caller.waitToHear(url('menu'));
+      await caller.pressDigits('1');
+      const error = expectFailure(await recognizing, 'operationFailed');
+      expect(error.failure).toBe('interToneTimeout');
+      expect(error.result?.subcode).toBe(8532);
+    });
+
+    it('the caller hangs up mid-prompt: the recognize rejects callEnded, nothing else follows', async () => {
+      const { call, caller } = await inboundCall();
+      const events = record(call);
+      const recognizing = outcomeOf(
+        call.recognizeDtmf({ prompt: prompt('menu'), maxTones: 1, initialSilenceTimeoutMs: waitMs }),
+      );
+      await caller.waitToHear(url('menu'));
+      await caller.hangUp();
+      expectFailure(await recognizing, 'callEnded');
+      await call.ended;
+      expect(parityTrace(events)).toEqual(['call.state:disconnected']);
+    });
+
+    it('hold with music: the roster says who is on hold, and no unknown event appears', async () => {
+      const { call, party } = await outboundCall();
+      const events = record(call);
+      if (!supports('hold', 'unhold')) return;
+      await call.hold(party.identity, { music: prompt('music') });
+      expect(call.participants.find((p) => p.identity.rawId === party.identity.rawId)?.isOnHold).toBe(true);
+      await call.unhold(party.identity);
+      expect(call.participants.find((p) => p.identity.rawId === party.identity.rawId)?.isOnHold).not.toBe(
+        true,
+      );
+      expect(call.state).toBe('connected');
+      expect(parityTrace(events)).toEqual([]);
+    });
+
+    it('add a party, then the bot leaves: the others stay connected', async () => {
+      const { call, party } = await outboundCall();
+      const events = record(call);
+      const added = newParty();
+      if (!supports('addParticipant')) return;
+      const result = await call.addParticipant(added.identity, { timeoutMs: waitMs });
+      expect(result.participant.rawId).toBe(added.identity.rawId);
+      // The promise resolves once the party is in the roster, on every backend.
+      expect(rawIds(call.participants)).toContain(added.identity.rawId);
+      await call.hangUp();
+      await call.ended;
+      expect(party.inCall).toBe(true);
+      expect(added.inCall).toBe(true);
+      expect(parityTrace(events)).toEqual(['participant.added', 'call.state:disconnected']);
+      await party.hangUp();
+      await added.waitForHangUp({ timeoutMs: waitMs });
+    });
+
+    it('blind transfer: transferAccepted, transfer.accepted, then the bot is disconnected', async () => {
+      const { call, party } = await inboundCall().then(({ call, caller }) => ({ call, party: caller }));
+      const events = record(call);
+      const target = newParty();
+      if (!supports('transfer')) return;
+      await call.transfer(target.identity, { timeoutMs: waitMs });
+      await call.ended;
+      expect(target.inCall).toBe(true);
+      expect(party.inCall).toBe(true);
+      expect(parityTrace(events)).toEqual([
+        'call.state:transferAccepted',
+        'transfer.accepted',
+        'call.state:disconnected',
+      ]);
+    });
+
+    it('recording: startRecording leads to recording.state active, stopRecording to inactive', async () => {
+      const { call } = await outboundCall();
+      const events = record(call);
+      if (!supports('startRecording', 'stopRecording')) return;
+      const state = (wanted: string) =>
+        firstValueFrom(
+          call.events$.pipe(
+            filter((e) => e.type === 'recording.state' && e.state === wanted),
+            timeout(waitMs),
+          ),
+        );
+      const active = state('active');
+      const { recordingId } = await call.startRecording();
+      await active;
+      const inactive = state('inactive');
+      await call.stopRecording(recordingId === undefined ? {} : { recordingId });
+      await inactive;
+      expect(parityTrace(events)).toEqual(['recording.state:active', 'recording.state:inactive']);
+    });
+
+    it('continuous DTMF: the caller presses * during a play and the bot cancels its media', async () => {
+      const { call, caller } = await inboundCall();
+      const events = record(call);
+      const star = firstValueFrom(
+        call.events$.pipe(
+          filter((e) => e.type === 'dtmf.received' && e.tone === '*'),
+          timeout(waitMs),
+        ),
+      );
+      await call.startContinuousDtmf(caller.identity);
+      const playing = outcomeOf(call.play(prompt('long-story')));
+      await caller.waitToHear(url('long-story'));
+      await caller.pressDigits('*');
+      await star;
+      await call.cancelMedia();
+      expectFailure(await playing, 'canceled');
+      await call.stopContinuousDtmf(caller.identity);
+      expect(parityTrace(events)).toEqual([
+        'play.started',
+        'dtmf.received:*',
+        'play.canceled',
+        'dtmf.stopped',
+      ]);
+    });
+
+    it('outbound call declined: it ends without connecting', async () => {
+      const party = newParty({ declines: true });
+      const call = await client().placeCall({ to: party.identity });
+      const seen = states(call);
+      const end = await call.ended;
+      expect(end.state).toBe('disconnected');
+      expect(seen).toEqual(['disconnected']);
+      expect(party.inCall).toBe(false);
+    });
+
+    it('outbound call unanswered: the bot gives up while it rings, and the ringing stops', async () => {
+      const party = newParty({ autoAnswer: false });
+      const call = await client().placeCall({ to: party.identity });
+      const seen = states(call);
+      await party.waitForRing({ timeoutMs: waitMs });
+      await call.hangUp();
+      await party.waitForHangUp({ timeoutMs: waitMs });
+      expect(seen).toEqual(['disconnected']);
+      expect(party.inCall).toBe(false);
+    });
+
+    it('outbound call answered: connected, the party in the roster, then the party hangs up', async () => {
+      const { call, party } = await outboundCall();
+      const events = record(call);
+      expect(states(call)).toEqual(['connected']);
+      await party.hangUp();
+      await call.ended;
+      expect(parityTrace(events)).toEqual(['call.state:disconnected']);
+    });
+  });
+}
