@@ -187,8 +187,8 @@ export class MemoryBackend implements TelephonyBackend {
     this.#assertOpen();
     const call = this.#newCall(this.#nextId('call'), 'outbound');
     call.tasks.after(0, () => {
-      this.#emitRoster(call);
       this.#setState(call, 'connected');
+      this.#emitRoster(call);
     });
     return this.#handle(call);
   }
@@ -721,10 +721,11 @@ export class MemoryBackend implements TelephonyBackend {
       });
     }
     party.join(call);
-    this.#emitRoster(call);
+    // As ACS and Graph report it: the call is connected first, then its roster.
     if (canTransition(call.state, 'connected') && (call.state === 'connecting' || call.state === 'ringing')) {
       this.#setState(call, 'connected');
     }
+    this.#emitRoster(call);
   }
 
   #endCall(call: MemoryCallRecord, reason: ResultInfo): void {
