@@ -74,6 +74,11 @@ export interface TelephonyEventFields {
     readonly participants: readonly Participant[];
     readonly delta: boolean;
     readonly sequenceNumber?: number;
+    /**
+     * A roster read from the service on request (Graph's GET once the call is established), not a notification:
+     * it fills in the participants no notification announced and changes none the roster already knows.
+     */
+    readonly read?: boolean;
   };
   'participant.added': { readonly participant: Identity; readonly invitationId?: string } & WithReason;
   'participant.addFailed': { readonly participant: Identity; readonly invitationId?: string } & WithReason;

@@ -81,6 +81,11 @@ const endedMemory = 1_000;
 
 type IncomingEvent = TelephonyEventOf<'call.incoming'>;
 
+/** States of an established call (Graph `established`, `hold`, `transferring`, …). */
+function isEstablished(state: string): boolean {
+  return ['connected', 'onHold', 'transferring', 'transferAccepted', 'redirecting'].includes(state);
+}
+
 function callPath(callId: string): string {
   return `/communications/calls/${encodeURIComponent(callId)}`;
 }
@@ -249,13 +254,11 @@ export class GraphBackend implements TelephonyBackend {
       { operation: 'answer', callId, operationId: request.operationId },
     );
     this.#ended.delete(callId);
-    const record = this.#calls.ensure(callId);
-    record.direction = 'inbound';
-    this.#calls.applyState(record, 'incoming');
-    this.#calls.applyState(record, 'connecting');
+    this.#calls.ensure(callId).direction = 'inbound';
+    // An `established` notification that overtook this answer is held by the core for the call and applied.
     return {
       callId,
-      state: record.state === 'connected' ? 'connected' : 'connecting',
+      state: 'connecting',
       ...(incoming.correlationId ? { correlationId: incoming.correlationId } : {}),
     };
   }
@@ -458,17 +461,16 @@ export class GraphBackend implements TelephonyBackend {
     this.#ended.delete(callId);
     const record = this.#calls.ensure(callId);
     if (direction) record.direction = direction;
-    this.#calls.rehydrate(record, state, participants);
     if (state === 'disconnected') {
       this.#stopCall(callId);
-    } else if (['connected', 'onHold', 'transferring', 'transferAccepted', 'redirecting'].includes(state)) {
+    } else if (isEstablished(state)) {
       record.established = true;
       if (!this.#closed) this.#keepAlive.start(callId);
     }
     const correlationId = typeof resource.callChainId === 'string' ? resource.callChainId : undefined;
     return {
       callId,
-      state: record.state,
+      state,
       participants,
       ...(record.direction ? { direction: record.direction } : {}),
       ...(correlationId ? { correlationId } : {}),
@@ -503,36 +505,34 @@ export class GraphBackend implements TelephonyBackend {
       case 'call.incoming':
         this.#ended.delete(event.callId);
         record.direction = 'inbound';
-        this.#calls.applyState(record, 'incoming');
         out.push(event);
         return;
-      case 'call.state': {
+      case 'call.state':
+        // The call's state is the core's; the adapter only starts what Graph needs once it is established
+        // (keep-alives, reading the roster) and stops it when it ends.
         out.push(event);
-        const change = this.#calls.applyState(record, event.state);
-        if (change.established) this.#onEstablished(record);
-        if (change.ended) this.#stopCall(event.callId);
+        if (event.state === 'disconnected') this.#stopCall(event.callId);
+        else if (isEstablished(event.state) && !record.established) this.#onEstablished(record);
         return;
-      }
-      case 'participants.updated': {
-        const applied = this.#calls.applyRoster(record, event);
-        if (applied) out.push(applied);
-        return;
-      }
       default:
         out.push(event);
     }
   }
 
   #onEstablished(record: GraphCallRecord): void {
+    record.established = true;
     if (this.#closed) return;
     this.#keepAlive.start(record.callId);
     void this.#seedRoster(record);
   }
 
-  /** Graph may never announce participants who joined before the bot: read the roster once established. */
+  /**
+   * Graph may never announce participants who joined before the bot: read the roster once established. The read
+   * goes to the core as a roster `read` from the service: it fills in whom no notification announced and
+   * changes no one the call's roster knows, whichever arrives first.
+   */
   async #seedRoster(record: GraphCallRecord): Promise<void> {
     const callId = record.callId;
-    const versionAtStart = record.fullRosterVersion;
     let body: unknown;
     try {
       body = await this.#api.get(`${callPath(callId)}/participants`, {
@@ -547,10 +547,13 @@ export class GraphBackend implements TelephonyBackend {
       return;
     }
     if (this.#calls.get(callId) !== record || this.#ended.has(callId)) return;
-    const roster = this.#calls.applySeed(record, this.#participantsFrom(body), versionAtStart);
-    if (roster === undefined) return;
     this.#emit([
-      this.#synthetic(callId, 'participants.updated', { participants: roster, delta: false }, body),
+      this.#synthetic(
+        callId,
+        'participants.updated',
+        { participants: this.#participantsFrom(body), delta: false, read: true },
+        body,
+      ),
     ]);
   }
 
@@ -688,8 +691,7 @@ export class GraphBackend implements TelephonyBackend {
     const record = this.#calls.ensure(callId);
     record.direction = direction;
     const state = callStateFromGraph(call.state);
-    const change = state === 'unknown' ? undefined : this.#calls.applyState(record, state);
-    if (change?.established) this.#onEstablished(record);
+    if (isEstablished(state) && !record.established) this.#onEstablished(record);
     const correlationId = typeof call.callChainId === 'string' ? call.callChainId : undefined;
     return {
       callId,
@@ -713,12 +715,7 @@ export class GraphBackend implements TelephonyBackend {
     const fromCall = request.call.participants.find(
       (participant) => participant.identity.rawId === target.rawId && participant.id !== undefined,
     );
-    if (fromCall?.id !== undefined) return fromCall.id;
-    const record = this.#calls.get(request.callId);
-    for (const participant of record?.roster.values() ?? []) {
-      if (participant.identity.rawId === target.rawId && participant.id !== undefined) return participant.id;
-    }
-    return undefined;
+    return fromCall?.id;
   }
 
   /**
