@@ -206,6 +206,25 @@ describe('parity: the core helpers for what a service does not do (traits)', () 
     expect(callEvents.at(-1)).toMatchObject({ type: 'recognize.completed', operationId, backend: 'memory' });
   });
 
+  it('goes on with a tone recognition another instance started (scale-out adoption)', async () => {
+    const { backend, call } = await connectedCall(toneTraits);
+    const adopted = (
+      call as unknown as { adoptOperation(id: string, op: unknown, timeoutMs: number): Promise<unknown> }
+    ).adoptOperation(
+      'op-elsewhere',
+      {
+        kind: 'recognize',
+        options: { kind: 'dtmf', maxTones: 2, prompt: { kind: 'file', url: 'https://example.com/menu.wav' } },
+      },
+      5_000,
+    );
+    backend.emit(
+      event('dtmf.received', call.id, { tone: '1', sequenceId: 1 }),
+      event('dtmf.received', call.id, { tone: '2', sequenceId: 2 }),
+    );
+    await expect(adopted).resolves.toEqual({ kind: 'dtmf', tones: '12', digits: '12' });
+  });
+
   it('passes tones on as dtmf.received only while continuous DTMF is on', async () => {
     const { backend, client, call, callEvents } = await connectedCall(toneTraits);
     backend.replies.startContinuousDtmf = () => ({ status: 'completed' });

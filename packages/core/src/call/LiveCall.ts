@@ -496,12 +496,20 @@ export class LiveCall implements Call {
         this.#host.clock,
         (settled) => {
           this.#pending?.delete(settled.operationId);
+          this.#awaitingRoster?.delete(settled.operationId);
+          this.#tones?.settled(settled.operationId);
           this.#host.changed?.(this);
         },
         { timeoutMs, callId: this.id, backend: this.backend },
       );
       this.#pending ??= new Map();
       this.#pending.set(operationId, adopted);
+      // A recognize the core builds on tones goes on here; whether its prompt finished is not known, so it
+      // listens from now on.
+      if (operation.kind === 'recognize' && operation.options.kind === 'dtmf' && this.#tones?.recognizes) {
+        const { prompt: _prompt, ...listening } = operation.options;
+        this.#tones.begin(operationId, listening);
+      }
     });
   }
 

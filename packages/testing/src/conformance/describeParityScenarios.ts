@@ -124,6 +124,11 @@ export function describeParityScenarios(name: string, factory: () => Promise<Con
       parties.push(party);
       return party;
     };
+    const expectUnsupported = async (operation: () => Promise<unknown>, named: string): Promise<void> => {
+      const error = expectFailure(await outcomeOf(operation()), 'unsupported');
+      expect(error.message).toContain(client().backend);
+      expect(error.message).toContain(named);
+    };
     const waitForRoster = (call: Call, predicate: (roster: readonly Participant[]) => boolean) =>
       firstValueFrom(call.participants$.pipe(filter(predicate), timeout(waitMs)));
 
@@ -256,6 +261,27 @@ export function describeParityScenarios(name: string, factory: () => Promise<Con
       expect(error.result?.subcode).toBe(8532);
     });
 
+    it('wrong input: a choice recognize rejects with failure noMatch, or is unsupported', async () => {
+      const { call, caller } = await inboundCall();
+      const options = {
+        kind: 'choices',
+        prompt: prompt('choices'),
+        choices: [
+          { label: 'Sales', phrases: ['sales'], tone: '1' },
+          { label: 'Support', phrases: ['support'], tone: '2' },
+        ],
+        initialSilenceTimeoutMs: waitMs,
+      } as const;
+      if (!supports('recognize.choices'))
+        return expectUnsupported(() => call.recognize(options), 'recognize');
+      const recognizing = outcomeOf(call.recognize(options));
+      await caller.waitToHear(url('choices'));
+      await caller.pressDigits('7');
+      const error = expectFailure(await recognizing, 'operationFailed');
+      expect(error.failure).toBe('noMatch');
+      expect(error.result?.subcode).toBe(8534);
+    });
+
     it('the caller hangs up mid-prompt: the recognize rejects callEnded, nothing else follows', async () => {
       const { call, caller } = await inboundCall();
       const events = record(call);
@@ -272,7 +298,7 @@ export function describeParityScenarios(name: string, factory: () => Promise<Con
     it('hold with music: the roster says who is on hold, and no unknown event appears', async () => {
       const { call, party } = await outboundCall();
       const events = record(call);
-      if (!supports('hold', 'unhold')) return;
+      if (!supports('hold', 'unhold')) return expectUnsupported(() => call.hold(party.identity), 'hold');
       await call.hold(party.identity, { music: prompt('music') });
       expect(call.participants.find((p) => p.identity.rawId === party.identity.rawId)?.isOnHold).toBe(true);
       await call.unhold(party.identity);
@@ -287,7 +313,9 @@ export function describeParityScenarios(name: string, factory: () => Promise<Con
       const { call, party } = await outboundCall();
       const events = record(call);
       const added = newParty();
-      if (!supports('addParticipant')) return;
+      if (!supports('addParticipant')) {
+        return expectUnsupported(() => call.addParticipant(added.identity), 'addParticipant');
+      }
       const result = await call.addParticipant(added.identity, { timeoutMs: waitMs });
       expect(result.participant.rawId).toBe(added.identity.rawId);
       // The promise resolves once the party is in the roster, on every backend.
@@ -305,7 +333,7 @@ export function describeParityScenarios(name: string, factory: () => Promise<Con
       const { call, party } = await inboundCall().then(({ call, caller }) => ({ call, party: caller }));
       const events = record(call);
       const target = newParty();
-      if (!supports('transfer')) return;
+      if (!supports('transfer')) return expectUnsupported(() => call.transfer(target.identity), 'transfer');
       await call.transfer(target.identity, { timeoutMs: waitMs });
       await call.ended;
       expect(target.inCall).toBe(true);
@@ -320,7 +348,9 @@ export function describeParityScenarios(name: string, factory: () => Promise<Con
     it('recording: startRecording leads to recording.state active, stopRecording to inactive', async () => {
       const { call } = await outboundCall();
       const events = record(call);
-      if (!supports('startRecording', 'stopRecording')) return;
+      if (!supports('startRecording'))
+        return expectUnsupported(() => call.startRecording(), 'startRecording');
+      if (!supports('stopRecording')) return expectUnsupported(() => call.stopRecording(), 'stopRecording');
       const state = (wanted: string) =>
         firstValueFrom(
           call.events$.pipe(
