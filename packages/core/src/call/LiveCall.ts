@@ -41,6 +41,7 @@ import type {
   RecordResponseResult,
 } from './Call.js';
 import { type CallState, canTransition, hasReachedState } from './CallState.js';
+import { RosterWaits } from './RosterWaits.js';
 
 /** What a live call needs from the client that owns it. */
 export interface LiveCallHost {
@@ -139,8 +140,8 @@ export class LiveCall implements Call {
   readonly #holds: HoldTracker | undefined;
   /** Ids of the latest recognize operations: their prompt's late `play.*` events are not the bot's. */
   readonly #recognizes: string[] = [];
-  /** addParticipant operations the backend reported done, waiting for the party to be in the roster. */
-  #awaitingRoster: Map<string, { readonly pending: PendingOperation; readonly value: unknown }> | undefined;
+  /** Operations the backend reported done, waiting for the roster to show what they did. */
+  readonly #rosterWaits: RosterWaits;
 
   constructor(
     host: LiveCallHost,
@@ -171,6 +172,7 @@ export class LiveCall implements Call {
         )
       : undefined;
     this.#holds = capabilities['roster.holdState'] === true ? undefined : new HoldTracker();
+    this.#rosterWaits = new RosterWaits(this.#holds === undefined);
   }
 
   get state$(): Observable<CallState> {
@@ -382,7 +384,7 @@ export class LiveCall implements Call {
     }
     this.#events.next(event);
     this.#host.published?.(event);
-    if (event.type === 'participants.updated') this.#rosterChanged();
+    if (event.type === 'participants.updated') this.#rosterWaits.rosterChanged(this.participants);
     if (this.#pending !== undefined) this.#settle(event);
     if (ends) this.#end(endReason, event.at);
     else if (event.type === 'call.state' || event.type === 'participants.updated') this.#host.changed?.(this);
@@ -414,18 +416,12 @@ export class LiveCall implements Call {
   }
 
   /**
-   * Completes an operation the backend reported done. What it did must show in the roster first (an added
-   * party, a hold: the promise resolves once `participants` has it); a hold the roster cannot show is marked by
-   * the core.
+   * Completes an operation the backend reported done, once the roster shows what it did (an added party, a
+   * hold); a hold the backend's roster cannot show is marked by the core first.
    */
   #complete(pending: PendingOperation, value: unknown): void {
     if (pending.settled) return;
     const operation = pending.operation;
-    if (!this.#rosterShows(operation, value)) {
-      this.#awaitingRoster ??= new Map();
-      this.#awaitingRoster.set(pending.operationId, { pending, value });
-      return;
-    }
     if ((operation.kind === 'hold' || operation.kind === 'unhold') && this.#holds !== undefined) {
       const entry = this.#holds.done(
         pending.operationId,
@@ -437,35 +433,7 @@ export class LiveCall implements Call {
         this.#applyEntry(entry, { operationId: pending.operationId, hold: operation.kind });
     }
     this.#tones?.done(operation.kind);
-    pending.complete(value);
-  }
-
-  /**
-   * Whether the roster shows what a done operation did: the added party is in it; a held (unheld) party is
-   * (not) on hold, where the backend's roster says so (with the core's marks it does at once). A party the
-   * roster does not know is not waited for on hold.
-   */
-  #rosterShows(operation: CallOperation, value: unknown): boolean {
-    const roster = this.#roster.participants;
-    if (operation.kind === 'addParticipant') {
-      const added = (value as AddParticipantResult | undefined)?.participant?.rawId;
-      return roster.some((p) => p.identity.rawId === operation.target.rawId || p.identity.rawId === added);
-    }
-    if ((operation.kind === 'hold' || operation.kind === 'unhold') && this.#holds === undefined) {
-      const entry = roster.find((p) => p.identity.rawId === operation.target.rawId);
-      return entry === undefined || (entry.isOnHold === true) === (operation.kind === 'hold');
-    }
-    return true;
-  }
-
-  #rosterChanged(): void {
-    const waiting = this.#awaitingRoster;
-    if (waiting === undefined || waiting.size === 0) return;
-    for (const [operationId, { pending, value }] of [...waiting]) {
-      if (!this.#rosterShows(pending.operation, value)) continue;
-      waiting.delete(operationId);
-      pending.complete(value);
-    }
+    this.#rosterWaits.complete(pending, value, this.participants);
   }
 
   /** Scale-out: the operations in flight (to store them, so another instance can adopt them). */
@@ -496,7 +464,7 @@ export class LiveCall implements Call {
         this.#host.clock,
         (settled) => {
           this.#pending?.delete(settled.operationId);
-          this.#awaitingRoster?.delete(settled.operationId);
+          this.#rosterWaits.drop(settled.operationId);
           this.#tones?.settled(settled.operationId);
           this.#host.changed?.(this);
         },
@@ -871,7 +839,7 @@ export class LiveCall implements Call {
         this.#host.clock,
         (settled) => {
           this.#pending?.delete(settled.operationId);
-          this.#awaitingRoster?.delete(settled.operationId);
+          this.#rosterWaits.drop(settled.operationId);
           this.#tones?.settled(settled.operationId);
           if (settled.operation.kind === 'recognize') {
             this.#recognizes.push(settled.operationId);
@@ -1008,7 +976,7 @@ export class LiveCall implements Call {
     if (this.#isEnded) return;
     this.#isEnded = true;
     this.#tones?.close();
-    this.#awaitingRoster = undefined;
+    this.#rosterWaits.clear();
     const pending = this.#pending;
     this.#pending = undefined;
     if (pending) {

@@ -295,7 +295,9 @@ export class GraphBackend implements TelephonyBackend {
     switch (operation.kind) {
       case 'hangUp':
       case 'terminate':
-        // Graph has no end-for-everyone: both leave the call with DELETE; the others stay in a group call.
+        // DELETE ends only the bot's leg of a group call (Graph docs: call-delete). Graph has no end-for-everyone,
+        // so terminate first removes the others (participant-delete), then leaves.
+        if (operation.kind === 'terminate') await this.#removeOthers(request);
         try {
           await this.#api.delete(path, context);
         } catch (error) {
@@ -656,6 +658,32 @@ export class GraphBackend implements TelephonyBackend {
     const answer = await post('/subscribeToTone');
     if (asCommsOperation(answer)?.status?.toLowerCase() !== 'failed') record.toneSubscribed = true;
     return answer;
+  }
+
+  /** Removes every participant but the bot from a group call (terminate); one that is gone already is skipped. */
+  async #removeOthers(request: OperationRequest): Promise<void> {
+    const bot = new Set([this.#options.appId, this.#options.applicationInstanceId]);
+    const others = request.call.participants.filter(
+      (participant) =>
+        participant.id !== undefined &&
+        !(participant.identity.kind === 'teamsApp' && bot.has(participant.identity.appId)),
+    );
+    if (others.length < 2) return;
+    const path = callPath(request.callId);
+    const context = { operation: 'terminate', callId: request.callId, operationId: request.operationId };
+    await Promise.all(
+      others.map((participant) =>
+        this.#api
+          .delete(`${path}/participants/${encodeURIComponent(participant.id as string)}`, context)
+          .catch((error: unknown) => {
+            if (
+              !TelephonyError.hasReason(error, 'callNotFound') &&
+              !TelephonyError.hasReason(error, 'invalidInput')
+            )
+              throw error;
+          }),
+      ),
+    );
   }
 
   #source(toPhone: boolean, displayName: string | undefined): Record<string, unknown> {

@@ -329,6 +329,23 @@ export function describeParityScenarios(name: string, factory: () => Promise<Con
       await added.waitForHangUp({ timeoutMs: waitMs });
     });
 
+    it('add a party, then the bot terminates: everyone leaves', async () => {
+      const { call, party } = await outboundCall();
+      const added = newParty();
+      if (!supports('addParticipant')) {
+        return expectUnsupported(() => call.addParticipant(added.identity), 'addParticipant');
+      }
+      await call.addParticipant(added.identity, { timeoutMs: waitMs });
+      const events = record(call);
+      await call.terminate();
+      await call.ended;
+      await party.waitForHangUp({ timeoutMs: waitMs });
+      await added.waitForHangUp({ timeoutMs: waitMs });
+      expect(party.inCall).toBe(false);
+      expect(added.inCall).toBe(false);
+      expect(parityTrace(events).at(-1)).toBe('call.state:disconnected');
+    });
+
     it('blind transfer: transferAccepted, transfer.accepted, then the bot is disconnected', async () => {
       const { call, party } = await inboundCall().then(({ call, caller }) => ({ call, party: caller }));
       const events = record(call);
