@@ -40,16 +40,21 @@ const milestones: ReadonlySet<CallState> = new Set([
 
 /**
  * What the bot saw, in the contract's terms: every event but roster updates (their number depends on how often
- * the service announces the roster; the roster itself is asserted), call states at their milestones only.
+ * the service announces the roster; the roster itself is asserted), call states at their milestones only, and a
+ * milestone once (back to `connected` after a passing `transferring` is no new milestone).
  */
-function parityTrace(events: readonly TelephonyEvent[]): string[] {
+function parityTrace(events: readonly TelephonyEvent[], from: CallState = 'connected'): string[] {
   const trace: string[] = [];
+  let milestone = from;
   for (const event of events) {
     switch (event.type) {
       case 'participants.updated':
         break;
       case 'call.state':
-        if (milestones.has(event.state)) trace.push(`call.state:${event.state}`);
+        if (milestones.has(event.state) && event.state !== milestone) {
+          milestone = event.state;
+          trace.push(`call.state:${event.state}`);
+        }
         break;
       case 'recognize.completed':
         trace.push(event.result.kind === 'dtmf' ? `recognize.completed:${event.result.tones}` : event.type);
@@ -295,6 +300,17 @@ export function describeParityScenarios(name: string, factory: () => Promise<Con
       expect(parityTrace(events)).toEqual(['call.state:disconnected']);
     });
 
+    it('the caller hangs up mid-play: the play rejects callEnded after play.started, with no outcome event', async () => {
+      const { call, caller } = await inboundCall();
+      const events = record(call);
+      const playing = outcomeOf(call.play(prompt('long-story')));
+      await caller.waitToHear(url('long-story'));
+      await caller.hangUp();
+      expectFailure(await playing, 'callEnded');
+      await call.ended;
+      expect(parityTrace(events)).toEqual(['play.started', 'call.state:disconnected']);
+    });
+
     it('hold with music: the roster says who is on hold, and no unknown event appears', async () => {
       const { call, party } = await outboundCall();
       const events = record(call);
@@ -360,6 +376,20 @@ export function describeParityScenarios(name: string, factory: () => Promise<Con
         'transfer.accepted',
         'call.state:disconnected',
       ]);
+    });
+
+    it('transfer declined: transfer.failed rejects the transfer and the call stays connected', async () => {
+      const { call } = await inboundCall();
+      const events = record(call);
+      const target = newParty({ declines: true });
+      if (!supports('transfer')) return expectUnsupported(() => call.transfer(target.identity), 'transfer');
+      expectFailure(
+        await outcomeOf(call.transfer(target.identity, { timeoutMs: waitMs })),
+        'operationFailed',
+      );
+      await call.waitForState('connected', { timeoutMs: waitMs });
+      await call.hangUp();
+      expect(parityTrace(events)).toEqual(['transfer.failed', 'call.state:disconnected']);
     });
 
     it('recording: startRecording leads to recording.state active, stopRecording to inactive', async () => {
