@@ -6,7 +6,7 @@ import type { AddParticipantResult } from './Call.js';
 /**
  * Whether the roster shows what a done operation did: the added party is in it; a held (unheld) party is (not)
  * on hold, where the backend's roster says so (`roster.holdState`; with the core's marks it shows at once). A
- * party the roster does not know is not waited for on hold.
+ * party the roster does not know, or whose entry says nothing about hold, is not waited for.
  */
 export function rosterShows(
   operation: CallOperation,
@@ -20,7 +20,9 @@ export function rosterShows(
   }
   if ((operation.kind === 'hold' || operation.kind === 'unhold') && holdsInRoster) {
     const entry = roster.find((p) => p.identity.rawId === operation.target.rawId);
-    return entry === undefined || (entry.isOnHold === true) === (operation.kind === 'hold');
+    // An entry that says nothing about hold cannot show it: nothing to wait for.
+    if (entry === undefined || entry.isOnHold === undefined) return true;
+    return entry.isOnHold === (operation.kind === 'hold');
   }
   return true;
 }
