@@ -139,7 +139,7 @@ export class LiveCall implements Call {
   readonly #tones: CallTones | undefined;
   readonly #holds: HoldTracker | undefined;
   /** Ids of the latest recognize operations: their prompt's late `play.*` events are not the bot's. */
-  readonly #recognizes: string[] = [];
+  #recognizes: string[] | undefined;
   /** Operations the backend reported done, waiting for the roster to show what they did. */
   readonly #rosterWaits: RosterWaits;
 
@@ -398,7 +398,8 @@ export class LiveCall implements Call {
   #isRecognize(operationId: string | undefined): boolean {
     if (operationId === undefined) return false;
     return (
-      this.#pendingOperation(operationId)?.kind === 'recognize' || this.#recognizes.includes(operationId)
+      this.#pendingOperation(operationId)?.kind === 'recognize' ||
+      this.#recognizes?.includes(operationId) === true
     );
   }
 
@@ -842,6 +843,7 @@ export class LiveCall implements Call {
           this.#rosterWaits.drop(settled.operationId);
           this.#tones?.settled(settled.operationId);
           if (settled.operation.kind === 'recognize') {
+            this.#recognizes ??= [];
             this.#recognizes.push(settled.operationId);
             if (this.#recognizes.length > rememberedRecognizes) this.#recognizes.shift();
           }

@@ -13,8 +13,9 @@ const rememberedRequests = 16;
  * the mark where the backend says nothing, and a `hold.failed` that arrives later undoes it.
  */
 export class HoldTracker {
-  readonly #held = new Set<string>();
-  readonly #requests = new Map<string, { readonly rawId: string; readonly onHold: boolean }>();
+  // Created on first use: most calls never hold anyone.
+  #held: Set<string> | undefined;
+  #requests: Map<string, { readonly rawId: string; readonly onHold: boolean }> | undefined;
 
   /** Records a hold (or unhold) the backend carried out; returns the roster entry to publish, if known. */
   done(
@@ -23,6 +24,7 @@ export class HoldTracker {
     onHold: boolean,
     roster: readonly Participant[],
   ): Participant | undefined {
+    this.#requests ??= new Map();
     this.#requests.set(operationId, { rawId: target.rawId, onHold });
     if (this.#requests.size > rememberedRequests) {
       const oldest = this.#requests.keys().next().value;
@@ -33,19 +35,19 @@ export class HoldTracker {
 
   /** A `hold.failed` for an operation that settled already: undoes its mark; returns the entry to publish. */
   failed(operationId: string, roster: readonly Participant[]): Participant | undefined {
-    const request = this.#requests.get(operationId);
+    const request = this.#requests?.get(operationId);
     if (request === undefined) return undefined;
-    this.#requests.delete(operationId);
+    this.#requests?.delete(operationId);
     return this.#mark(request.rawId, !request.onHold, roster);
   }
 
   /** A roster from the backend with the marks applied where its entries say nothing about hold. */
   apply(event: RosterEvent): RosterEvent {
-    if (this.#held.size === 0) return event;
+    const held = this.#held;
+    if (held === undefined || held.size === 0) return event;
     let marked = false;
     const participants = event.participants.map((participant) => {
-      if (participant.isOnHold !== undefined || !this.#held.has(participant.identity.rawId))
-        return participant;
+      if (participant.isOnHold !== undefined || !held.has(participant.identity.rawId)) return participant;
       marked = true;
       return { ...participant, isOnHold: true };
     });
@@ -53,8 +55,10 @@ export class HoldTracker {
   }
 
   #mark(rawId: string, onHold: boolean, roster: readonly Participant[]): Participant | undefined {
-    if (onHold) this.#held.add(rawId);
-    else this.#held.delete(rawId);
+    if (onHold) {
+      this.#held ??= new Set();
+      this.#held.add(rawId);
+    } else this.#held?.delete(rawId);
     const entry = roster.find((participant) => participant.identity.rawId === rawId);
     return entry === undefined ? undefined : { ...entry, isOnHold: onHold };
   }
