@@ -110,7 +110,10 @@ function failureMessage(kind: string, reason: ResultInfo | undefined): string {
 
 /**
  * The core's implementation of `Call`: state machine, roster, per-call event stream and operation settlement.
- * Backends never see it; they receive `CallView`s and produce events.
+ * Backends never see it; they receive `CallView`s and produce events. What a service does not do itself is in
+ * helpers chosen by the backend's traits (`CallTones`, `HoldTracker`) and `RosterWaits`. Over 400 lines: it
+ * still holds the operation registry and media streams as well; breaking it up behind small facades is issue
+ * 12's item 6.
  */
 export class LiveCall implements Call {
   readonly id: string;

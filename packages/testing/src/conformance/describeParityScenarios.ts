@@ -4,100 +4,29 @@ import {
   type Capability,
   type IncomingCall,
   type Participant,
-  PlaySources,
   phone,
   type TelephonyClient,
-  TelephonyError,
-  type TelephonyEvent,
 } from '@switchboard/core';
 import { filter, firstValueFrom, timeout } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PartyBehaviour, SimulatedParty } from '../simulation/SimulatedNetwork.js';
 import type { ConformanceHarness } from './ConformanceHarness.js';
+import {
+  expectFailure,
+  milestones,
+  newNumber,
+  outcomeOf,
+  parityTrace,
+  prompt,
+  rawIds,
+  record,
+  url,
+} from './parityTrace.js';
 
 // Real time, as in the conformance suite: short timeouts and the parties' wait helpers, no fixed sleeps. The
 // harness plays each prompt for a noticeable time (about 200 ms) so that "mid-prompt" means something.
 const waitMs = 5_000;
 const silenceMs = 300;
-
-let nextNumber = 1;
-
-function newNumber(): string {
-  return `+1425556${String(nextNumber++).padStart(4, '0')}`;
-}
-
-const prompt = (name: string) => PlaySources.file(`https://media.example.com/parity/${name}.wav`);
-const url = (name: string) => `https://media.example.com/parity/${name}.wav`;
-
-// States every backend reports at the same points; the passing ones before them (`connecting`, `ringing`,
-// `transferring`, `disconnecting`) are reported where the service reports them (docs/events.md, "Parity").
-const milestones: ReadonlySet<CallState> = new Set([
-  'connected',
-  'onHold',
-  'transferAccepted',
-  'disconnected',
-]);
-
-/**
- * What the bot saw, in the contract's terms: every event but roster updates (their number depends on how often
- * the service announces the roster; the roster itself is asserted), call states at their milestones only, and a
- * milestone once (back to `connected` after a passing `transferring` is no new milestone).
- */
-function parityTrace(events: readonly TelephonyEvent[], from: CallState = 'connected'): string[] {
-  const trace: string[] = [];
-  let milestone = from;
-  for (const event of events) {
-    switch (event.type) {
-      case 'participants.updated':
-        break;
-      case 'call.state':
-        if (milestones.has(event.state) && event.state !== milestone) {
-          milestone = event.state;
-          trace.push(`call.state:${event.state}`);
-        }
-        break;
-      case 'recognize.completed':
-        trace.push(event.result.kind === 'dtmf' ? `recognize.completed:${event.result.tones}` : event.type);
-        break;
-      case 'recognize.failed':
-      case 'recognize.canceled':
-        trace.push(`${event.type}:${event.failure ?? '?'}`);
-        break;
-      case 'recording.state':
-        trace.push(`recording.state:${event.state}`);
-        break;
-      case 'dtmf.received':
-        trace.push(`dtmf.received:${event.tone}`);
-        break;
-      default:
-        trace.push(event.type);
-    }
-  }
-  return trace;
-}
-
-function record(call: Call): TelephonyEvent[] {
-  const events: TelephonyEvent[] = [];
-  call.events$.subscribe((event) => events.push(event));
-  return events;
-}
-
-function rawIds(participants: readonly Participant[]): string[] {
-  return participants.map((participant) => participant.identity.rawId);
-}
-
-function outcomeOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-}
-
-function expectFailure(error: unknown, reason: TelephonyError['reason']): TelephonyError {
-  expect(TelephonyError.is(error), `expected a TelephonyError, got ${String(error)}`).toBe(true);
-  expect((error as TelephonyError).reason).toBe(reason);
-  return error as TelephonyError;
-}
 
 /**
  * The parity scenarios: scripted calls whose unified events and promise outcomes are asserted identically on
@@ -106,11 +35,8 @@ function expectFailure(error: unknown, reason: TelephonyError['reason']): Teleph
  * every backend plays. The harness should play a prompt for about 200 ms.
  *
  * @example
- * describeParityScenarios('memory', async () => {
- *   const backend = new MemoryBackend({ promptDurationMs: 200 });
- *   const client = createTelephonyClient(backend);
- *   return { client, network: backend.network, close: () => client.close() };
- * });
+ * const backend = new MemoryBackend({ promptDurationMs: 200 }), client = createTelephonyClient(backend);
+ * describeParityScenarios('memory', async () => ({ client, network: backend.network, close: () => client.close() }));
  */
 export function describeParityScenarios(name: string, factory: () => Promise<ConformanceHarness>): void {
   describe(`parity scenarios: ${name}`, () => {
