@@ -19,15 +19,15 @@ export const scenarios: readonly Scenario[] = [
     async run(network, timeline) {
       const caller = await network.dial(phone('+14255550100', 'Alice'));
       timeline.note('Alice', 'dials the bot');
-      timeline.note('Alice', `hears "${await caller.waitToHear(/welcome/i)}"`);
-      timeline.note('Alice', `hears "${await caller.waitToHear(/menu|press 1/i)}"`);
+      timeline.heard('Alice', await caller.waitToHear(/welcome/i));
+      timeline.heard('Alice', await caller.waitToHear(/menu|press 1/i));
       await caller.pressDigits('2');
       timeline.note('Alice', 'presses 2');
-      timeline.note('Alice', `hears "${await caller.waitToHear(/order number|account/i)}"`);
+      timeline.heard('Alice', await caller.waitToHear(/order number|account/i));
       await caller.pressDigits('4711#');
       timeline.note('Alice', 'presses 4711#');
-      timeline.note('Alice', `hears "${await caller.waitToHear(/shipped|order-status/i)}"`);
-      timeline.note('Alice', `hears "${await caller.waitToHear(/goodbye/i)}"`);
+      timeline.heard('Alice', await caller.waitToHear(/shipped|order-status/i));
+      timeline.heard('Alice', await caller.waitToHear(/goodbye/i));
       await caller.waitForHangUp({ timeoutMs: 10_000 });
       timeline.note('Alice', 'is hung up on');
     },
@@ -42,7 +42,7 @@ export const scenarios: readonly Scenario[] = [
       await caller.waitToHear(/menu|press 1/i);
       await caller.pressDigits('1');
       timeline.note('Bob', 'presses 1');
-      timeline.note('Bob', `hears "${await caller.waitToHear(/transferring/i)}"`);
+      timeline.heard('Bob', await caller.waitToHear(/transferring/i));
       await sales.waitForRing({ timeoutMs: 10_000 });
       timeline.note('Sales', 'phone rings and is answered');
     },
@@ -71,6 +71,8 @@ export async function runScenarios(
       write(`\n— ${scenario.name}\n`);
       await scenario.run(harness.network, timeline);
       const outcome = (await bot.outcomes[index]) ?? 'failed';
+      // The scenario is over once the bot's calls have ended (a transferred call ends after the transfer).
+      await Promise.all([...harness.client.calls.values()].map((call) => call.ended));
       results.push({ name: scenario.name, expected: scenario.expected, outcome });
       write(
         `  outcome: ${outcome} ${outcome === scenario.expected ? '(as expected)' : `(expected ${scenario.expected})`}\n`,

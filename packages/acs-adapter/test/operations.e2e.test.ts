@@ -57,7 +57,7 @@ describe('ACS adapter: operations against the emulator', () => {
     });
     await caller.waitToHear('Enter your PIN');
     await caller.pressDigits('12#');
-    await expect(recognize).resolves.toEqual({ tones: '12#' });
+    await expect(recognize).resolves.toEqual({ tones: '12#', digits: '12', stopTone: '#' });
     expect(bodyOf(':recognize').operationContext).toBe(recognize.operationId);
 
     const snapshot = await stack.backend.getCall(call.id);

@@ -23,6 +23,7 @@ export {
 // call
 export type {
   AddParticipantResult,
+  DtmfRecognition,
   Call,
   CallEnd,
   CallSnapshot,
@@ -36,6 +37,7 @@ export { callStates, canTransition, hasReachedState, isFinalState } from './call
 
 // participants
 export type { Participant } from './participants/Participant.js';
+export { HoldTracker } from './participants/HoldTracker.js';
 export { Roster } from './participants/Roster.js';
 
 // events
@@ -64,6 +66,13 @@ export { toTelephonyError } from './errors/toTelephonyError.js';
 // media
 export type { DtmfCollectionOutcome, DtmfCollectorOptions } from './media/DtmfCollector.js';
 export { DtmfCollector, dtmfResults } from './media/DtmfCollector.js';
+export { CallTones } from './media/CallTones.js';
+export type { RecognizeFailure } from './media/RecognizeFailure.js';
+export { recognizeFailureOf } from './media/RecognizeFailure.js';
+export { normalizeRecognizeEvent, withDigits } from './media/recognizeOutcome.js';
+export type { DtmfRecognizeOptions } from './media/ToneRecognitions.js';
+export { ToneRecognitions } from './media/ToneRecognitions.js';
+export { ToneSequencer } from './media/ToneSequencer.js';
 export type { PlaySource } from './media/PlaySource.js';
 export { describePlaySource, PlaySources } from './media/PlaySource.js';
 export type {
@@ -173,6 +182,7 @@ export type { OperationSpanInfo } from './telemetry/OperationSpan.js';
 export { failureAttributes, OperationSpan } from './telemetry/OperationSpan.js';
 export { switchboardTracerName, TelemetryAttributes } from './telemetry/telemetryAttributes.js';
 export { WebhookSpan } from './telemetry/WebhookSpan.js';
+export { acceptedEvents, acceptedEventsChannelName } from './telemetry/acceptedEventsChannel.js';
 
 // --- reliability: de-duplication and per-call event queues (src/events, reliability and security) ---
 export type { CallEventQueuesOptions } from './events/CallEventQueues.js';

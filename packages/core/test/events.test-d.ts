@@ -1,5 +1,13 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { DtmfTone, Identity, RecognizeResult, TelephonyEvent, TelephonyEventOf } from '../src/index.js';
+import type {
+  Call,
+  DtmfTone,
+  Identity,
+  RecognizeFailure,
+  RecognizeResult,
+  TelephonyEvent,
+  TelephonyEventOf,
+} from '../src/index.js';
 import { isEventType, TelephonyError } from '../src/index.js';
 
 describe('TelephonyEvent narrowing', () => {
@@ -35,5 +43,21 @@ describe('TelephonyEvent narrowing', () => {
   it('narrows errors with TelephonyError.is', () => {
     const error: unknown = new Error('x');
     if (TelephonyError.is(error)) expectTypeOf(error.reason).toBeString();
+  });
+});
+
+describe('parity fields', () => {
+  it('gives a DTMF result its digits and stop tone, and a recognize failure its cause', () => {
+    const result = {} as RecognizeResult;
+    if (result.kind === 'dtmf') {
+      expectTypeOf(result.tones).toEqualTypeOf<string>();
+      expectTypeOf(result.digits).toEqualTypeOf<string | undefined>();
+      expectTypeOf(result.stopTone).toEqualTypeOf<DtmfTone | undefined>();
+    }
+    expectTypeOf<TelephonyEventOf<'recognize.failed'>['failure']>().toEqualTypeOf<
+      RecognizeFailure | undefined
+    >();
+    expectTypeOf<TelephonyError['failure']>().toEqualTypeOf<RecognizeFailure | undefined>();
+    expectTypeOf<Awaited<ReturnType<Call['recognizeDtmf']>>['digits']>().toEqualTypeOf<string>();
   });
 });

@@ -64,7 +64,7 @@ describe('operation settling', () => {
         result: { kind: 'dtmf', tones: '123#' },
       }),
     );
-    await expect(recognizing).resolves.toEqual({ tones: '123#' });
+    await expect(recognizing).resolves.toEqual({ tones: '123#', digits: '123', stopTone: '#' });
   });
 
   it('rejects with operationFailed carrying the result of the failure event', async () => {
@@ -199,6 +199,13 @@ describe('operation settling', () => {
     const { call } = await connectedCall();
     const target = phone('+14255550199');
     const adding = call.addParticipant(target, { invitationTimeoutSeconds: 30 });
+    // It resolves once the party is in the roster (see test/parity.test.ts).
+    (call as unknown as { receive(e: TelephonyEvent): void }).receive(
+      event('participants.updated', call.id, {
+        delta: false,
+        participants: [{ identity: target, isMuted: false }],
+      }),
+    );
     (call as unknown as { receive(e: TelephonyEvent): void }).receive(
       event('participant.added', call.id, {
         operationId: adding.operationId,

@@ -61,3 +61,33 @@ describe('Roster', () => {
     expect(key(ordered)).toEqual(['4:+14255550100:true', '8:orgid:alice:true']);
   });
 });
+
+describe('Roster: a roster read from the service (read: true)', () => {
+  const read = (participants: Participant[]) => ({ ...update(participants), read: true });
+
+  it('is the roster when nothing was announced before it', () => {
+    const roster = new Roster();
+    expect(roster.apply(read([alice, bob]))).toBe(true);
+    expect(roster.participants.map((p) => p.id)).toEqual(['p-alice', 'p-bob']);
+  });
+
+  it('fills in whom no notification announced and changes none the roster knows', () => {
+    const roster = new Roster();
+    roster.apply(update([{ ...alice, isMuted: true, sequenceNumber: 3 }], { delta: true }));
+    expect(roster.apply(read([alice, bob]))).toBe(true);
+    expect(roster.participants).toEqual([{ ...alice, isMuted: true }, bob]);
+    expect(roster.apply(read([alice, bob]))).toBe(false);
+  });
+
+  it('does not bring back a participant who left, by a delta or by a full roster', () => {
+    const byDelta = new Roster();
+    byDelta.apply(update([{ ...bob, removed: true, sequenceNumber: 4 }], { delta: true }));
+    byDelta.apply(read([alice, bob]));
+    expect(byDelta.participants.map((p) => p.id)).toEqual(['p-alice']);
+    const byFull = new Roster();
+    byFull.apply(update([alice, bob]));
+    byFull.apply(update([alice]));
+    expect(byFull.apply(read([alice, bob]))).toBe(false);
+    expect(byFull.participants.map((p) => p.id)).toEqual(['p-alice']);
+  });
+});

@@ -136,7 +136,9 @@ describe('scale-out fencing in the client', () => {
     router.storeDown = true;
     const seen: string[] = [];
     call.events$.subscribe((e) => seen.push(e.type));
-    backend.next = [event('participants.updated', call.id, { participants: [], delta: false })];
+    // A roster that changes something (an unchanged one is not an event).
+    const caller = { identity: phone('+14255550123'), isMuted: false };
+    backend.next = [event('participants.updated', call.id, { participants: [caller], delta: false })];
     const response = await client.handleWebhook(request);
     expect(response.status).toBe(202);
     expect(seen).toContain('participants.updated');

@@ -34,7 +34,7 @@ describe('Graph media and participant operations', () => {
     const result = call.recognizeDtmf({ prompt: menu, maxTones: 3, initialSilenceTimeoutMs: 2_000 });
     await party.waitToHear('menu.wav');
     await party.pressDigits('123');
-    expect(await result).toEqual({ tones: '123' });
+    expect(await result).toEqual({ tones: '123', digits: '123' });
     const paths = bed.emulator.requests
       .filter((r) => r.path.includes(call.id))
       .map((r) => r.path.split('/').pop());

@@ -24,6 +24,7 @@ export type { PartyBehaviour, SimulatedNetwork, SimulatedParty } from './simulat
 // --- conformance suite (src/conformance) ---
 export type { ConformanceHarness } from './conformance/ConformanceHarness.js';
 export { describeBackendConformance } from './conformance/describeBackendConformance.js';
+export { describeParityScenarios } from './conformance/describeParityScenarios.js';
 
 // --- auth: test token issuer and key server (src/auth) ---
 export type { TestKeyServerOptions } from './auth/TestKeyServer.js';

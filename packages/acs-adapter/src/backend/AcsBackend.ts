@@ -138,6 +138,8 @@ export const acsCapabilities: Capabilities = {
   'incoming.reject': true,
   'audio.receive': true,
   'audio.send': true,
+  // Trait: ParticipantsUpdated says who is on hold (`isOnHold`).
+  'roster.holdState': true,
   'transcript.receive': true,
 };
 

@@ -2,6 +2,7 @@ import type {
   CallState,
   DtmfTone,
   Participant,
+  RecognizeFailure,
   RecognizeResult,
   ResultInfo,
   TelephonyEvent,
@@ -10,7 +11,7 @@ import type {
   TelephonyEventOf,
   TelephonyEventType,
 } from '@switchboard/core';
-import { parseDtmfTone, parseResultInfo } from '@switchboard/core';
+import { parseDtmfTone, parseResultInfo, recognizeFailureOf } from '@switchboard/core';
 import { identityFromAcs } from './identityFromAcs.js';
 import type { JsonObject } from './payloadFields.js';
 import {
@@ -117,6 +118,17 @@ function withReason<E extends { reason?: ResultInfo }>(event: E, data: JsonObjec
 function reasonOnly(type: ReasonOnlyType): AcsEventMapper {
   return (data, header, out) => {
     out.push(withReason(open(header, type), data) as TelephonyEvent);
+  };
+}
+
+// A recognize failure carries its normalized cause (from the ACS subcode) beside the raw result.
+function recognizeEnded(type: 'recognize.failed' | 'recognize.canceled'): AcsEventMapper {
+  return (data, header, out) => {
+    const event = withReason(open(header, type), data);
+    const reason = (event as { reason?: ResultInfo }).reason;
+    (event as { failure?: RecognizeFailure }).failure =
+      type === 'recognize.canceled' ? 'canceled' : recognizeFailureOf(reason);
+    out.push(event as TelephonyEvent);
   };
 }
 
@@ -362,8 +374,8 @@ export const acsEventMappers: ReadonlyMap<string, AcsEventMapper> = new Map<stri
   [`${ns}PlayFailed`, reasonOnly('play.failed')],
   [`${ns}PlayCanceled`, reasonOnly('play.canceled')],
   [`${ns}RecognizeCompleted`, recognizeCompleted],
-  [`${ns}RecognizeFailed`, reasonOnly('recognize.failed')],
-  [`${ns}RecognizeCanceled`, reasonOnly('recognize.canceled')],
+  [`${ns}RecognizeFailed`, recognizeEnded('recognize.failed')],
+  [`${ns}RecognizeCanceled`, recognizeEnded('recognize.canceled')],
   [`${ns}ContinuousDtmfRecognitionToneReceived`, toneReceived],
   [`${ns}ContinuousDtmfRecognitionToneFailed`, reasonOnly('dtmf.failed')],
   [`${ns}ContinuousDtmfRecognitionStopped`, reasonOnly('dtmf.stopped')],

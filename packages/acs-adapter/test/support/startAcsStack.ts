@@ -40,12 +40,17 @@ export interface AcsStackOptions {
   /** The client's `bodyTimeoutMs`. */
   readonly bodyTimeoutMs?: number;
   readonly serverTimeouts?: WebhookServerTimeouts;
+  /** How long the emulator plays each prompt (default: the emulator's). */
+  readonly promptDurationMs?: number;
 }
 
 /** Starts the emulator, a `node:http` server mounting `client.nodeHandler`, and the client. */
 export async function startAcsStack(options: AcsStackOptions = {}): Promise<AcsStack> {
   const logger = options.logger ?? silentLogger;
-  const emulator = await AcsEmulator.start({ logger });
+  const emulator = await AcsEmulator.start({
+    logger,
+    ...(options.promptDurationMs === undefined ? {} : { promptDurationMs: options.promptDurationMs }),
+  });
   const server = await startWebhookServer('/api/acs', options.serverTimeouts);
   const webhookUrl = server.url;
   const eventGridSecret = randomBytes(16).toString('hex');

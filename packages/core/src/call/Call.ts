@@ -1,4 +1,5 @@
 import type { Observable } from 'rxjs';
+import type { DtmfTone } from '../events/DtmfTone.js';
 import type { ResultInfo } from '../events/ResultInfo.js';
 import type { BackendName, RecognizeResult, TelephonyEvent } from '../events/TelephonyEvent.js';
 import type { Identity, PhoneIdentity } from '../identity/Identity.js';
@@ -56,6 +57,16 @@ export interface CallSnapshot {
 export interface AddParticipantResult {
   readonly participant: Identity;
   readonly invitationId?: string;
+}
+
+/** What `recognizeDtmf` resolves with. */
+export interface DtmfRecognition {
+  /** Every tone collected, a stop tone included (`"42#"`). */
+  readonly tones: string;
+  /** The tones without the stop tone (`"42"`). */
+  readonly digits: string;
+  /** The stop tone that ended the collection, if one did. */
+  readonly stopTone?: DtmfTone;
 }
 
 /** The result of a recorded response (Graph `recordResponse`). */
@@ -139,10 +150,10 @@ export interface Call {
   play(source: PlaySource | readonly PlaySource[], options?: PlayOptions): OperationPromise<void>;
   /** Collects input (DTMF, a choice, speech); resolves with what was recognized. */
   recognize(options: RecognizeOptions & OperationOptions): OperationPromise<RecognizeResult>;
-  /** Short-hand for DTMF recognition; resolves with the tones as a string. */
+  /** Short-hand for DTMF recognition; resolves with the tones as a string, and the digits and stop tone apart. */
   recognizeDtmf(
     options?: Omit<Extract<RecognizeOptions, { kind: 'dtmf' }>, 'kind'> & OperationOptions,
-  ): OperationPromise<{ readonly tones: string }>;
+  ): OperationPromise<DtmfRecognition>;
   /** Starts continuous DTMF: each tone arrives as a `dtmf.received` event. */
   startContinuousDtmf(target?: Identity, options?: OperationOptions): OperationPromise<void>;
   stopContinuousDtmf(target?: Identity, options?: OperationOptions): OperationPromise<void>;

@@ -8,8 +8,10 @@ import type { ResultInfo } from '../events/ResultInfo.js';
 import type { RecognizeResult, TelephonyEvent } from '../events/TelephonyEvent.js';
 import type { Identity, PhoneIdentity } from '../identity/Identity.js';
 import type { Logger } from '../logging/Logger.js';
+import { CallTones } from '../media/CallTones.js';
 import type { PlaySource } from '../media/PlaySource.js';
 import type { RecognizeOptions } from '../media/RecognizeOptions.js';
+import { normalizeRecognizeEvent, withDigits } from '../media/recognizeOutcome.js';
 import type { AudioFrame, OutboundAudio } from '../media/streaming/AudioFrame.js';
 import type { TranscriptSegment } from '../media/streaming/TranscriptSegment.js';
 import {
@@ -23,14 +25,17 @@ import {
 } from '../operations/CallOperation.js';
 import { PendingOperation } from '../operations/PendingOperation.js';
 import { settlementOf, settlementRules } from '../operations/settlement.js';
+import { HoldTracker } from '../participants/HoldTracker.js';
 import type { Participant } from '../participants/Participant.js';
 import { Roster } from '../participants/Roster.js';
+import { acceptedEvents } from '../telemetry/acceptedEventsChannel.js';
 import { OperationSpan } from '../telemetry/OperationSpan.js';
 import type {
   AddParticipantResult,
   Call,
   CallEnd,
   CallSnapshot,
+  DtmfRecognition,
   OperationOptions,
   OperationPromise,
   PlayOptions,
@@ -38,6 +43,7 @@ import type {
 } from './Call.js';
 import { type CallState, callStates, canTransition, hasReachedState } from './CallState.js';
 import { CallStream } from './CallStream.js';
+import { RosterWaits } from './RosterWaits.js';
 
 /** What a live call needs from the client that owns it. */
 export interface LiveCallHost {
@@ -55,6 +61,8 @@ export interface LiveCallHost {
    * may, or rejects (the call moved to another instance). Every operation waits for it before it goes out.
    */
   fence?(call: LiveCall): Promise<void> | undefined;
+  /** An event this call put on its `events$` (the client's `events$` shows the same). */
+  published?(event: TelephonyEvent): void;
 }
 
 const noOptions: OperationOptions = {};
@@ -70,6 +78,9 @@ const stateBit = Object.fromEntries(callStates.map((state, index) => [state, 1 <
   number
 >;
 
+// Recognize operations a call remembers after they settled, for the late events of their prompts.
+const rememberedRecognizes = 4;
+
 function withOperationId<T>(promise: Promise<T>, operationId: string): OperationPromise<T> {
   return Object.assign(promise, { operationId });
 }
@@ -77,8 +88,13 @@ function withOperationId<T>(promise: Promise<T>, operationId: string): Operation
 /** Maps the event (or acknowledgement) that completed an operation to the operation's result. */
 function resultOf(operation: CallOperation, event: TelephonyEvent | undefined, ackResult: unknown): unknown {
   switch (operation.kind) {
-    case 'recognize':
-      return event?.type === 'recognize.completed' ? event.result : ackResult;
+    case 'recognize': {
+      const result = event?.type === 'recognize.completed' ? event.result : (ackResult as RecognizeResult);
+      const options = operation.options;
+      return result === undefined
+        ? result
+        : withDigits(result, 'stopTones' in options ? options.stopTones : undefined);
+    }
     case 'addParticipant':
       if (event?.type === 'participant.added') {
         return {
@@ -110,7 +126,10 @@ function failureMessage(kind: string, reason: ResultInfo | undefined): string {
 
 /**
  * The core's implementation of `Call`: state machine, roster, per-call event stream and operation settlement.
- * Backends never see it; they receive `CallView`s and produce events.
+ * Backends never see it; they receive `CallView`s and produce events. What a service does not do itself is in
+ * helpers chosen by the backend's traits (`CallTones`, `HoldTracker`) and `RosterWaits`. Over 400 lines: it
+ * still holds the operation registry and media streams as well; breaking it up behind small facades is issue
+ * 12's item 6.
  */
 export class LiveCall implements Call {
   readonly id: string;
@@ -141,6 +160,13 @@ export class LiveCall implements Call {
   #leaving: OperationPromise<void> | undefined;
   #seenEvents: number[] | undefined;
   #seenCount = 0;
+  // Helpers for what the backend's service does not do itself, chosen by its traits (see CallOperation).
+  readonly #tones: CallTones | undefined;
+  readonly #holds: HoldTracker | undefined;
+  /** Ids of the latest recognize operations: their prompt's late `play.*` events are not the bot's. */
+  #recognizes: string[] | undefined;
+  /** Operations the backend reported done, waiting for the roster to show what they did. */
+  readonly #rosterWaits: RosterWaits;
 
   constructor(
     host: LiveCallHost,
@@ -160,6 +186,14 @@ export class LiveCall implements Call {
     this.correlationId = init.correlationId;
     this.#state = init.state;
     this.#visited = stateBit[init.state];
+    const capabilities = host.backend.capabilities;
+    this.#tones = CallTones.needed(capabilities)
+      ? new CallTones(capabilities, { backend: this.backend, callId: this.id }, host.clock, (event) =>
+          this.#apply(event),
+        )
+      : undefined;
+    this.#holds = capabilities['roster.holdState'] === true ? undefined : new HoldTracker();
+    this.#rosterWaits = new RosterWaits(this.#holds === undefined);
   }
 
   /** Settles when the call reaches `disconnected` (the promise is made when first read). */
@@ -345,18 +379,31 @@ export class LiveCall implements Call {
 
   /**
    * Applies one event routed to this call: state, roster, the event stream, then the operation it settles.
-   * Events after the call ended are ignored.
+   * Events after the call ended are ignored; tones of a `dtmf.sequenced` backend are applied in sequence order.
    */
   receive(event: TelephonyEvent): void {
+    if (acceptedEvents.hasSubscribers) acceptedEvents.publish(event);
     if (this.#end !== undefined) return;
-    if (this.serverCallId === undefined && event.serverCallId !== undefined)
-      this.serverCallId = event.serverCallId;
-    if (this.correlationId === undefined && event.correlationId !== undefined)
-      this.correlationId = event.correlationId;
+    if (event.type === 'dtmf.received' && this.#tones !== undefined) {
+      for (const tone of this.#tones.order(event)) this.#apply(tone);
+      return;
+    }
+    this.#apply(event);
+  }
+
+  #apply(received: TelephonyEvent): void {
+    if (this.#end !== undefined) return;
+    if (this.serverCallId === undefined && received.serverCallId !== undefined)
+      this.serverCallId = received.serverCallId;
+    if (this.correlationId === undefined && received.correlationId !== undefined)
+      this.correlationId = received.correlationId;
+    let event = received;
     let endReason: ResultInfo | undefined;
     let ends = false;
-    if (event.type === 'call.state') {
-      if (canTransition(this.#state, event.state)) {
+    switch (event.type) {
+      case 'call.state':
+        // An unchanged state (or one the forward-only rule refuses) is not an event.
+        if (!canTransition(this.#state, event.state)) return;
         this.#visited |= stateBit[event.state];
         this.#state = event.state;
         this.#stateStream?.next(event.state);
@@ -364,14 +411,96 @@ export class LiveCall implements Call {
           ends = true;
           endReason = event.reason;
         }
+        break;
+      case 'participants.updated':
+        if (this.#holds !== undefined) event = this.#holds.apply(event);
+        // A roster update that changes nothing is not an event either.
+        if (!this.#roster.apply(event)) return;
+        this.#participants?.next(this.#roster.participants);
+        break;
+      case 'dtmf.received':
+        if (this.#tones !== undefined && !this.#tones.tone(event)) return;
+        break;
+      case 'play.started':
+      case 'play.completed':
+      case 'play.failed':
+      case 'play.canceled':
+        // A recognize's prompt is part of the recognize, not a play of its own.
+        if (this.#tones?.prompt(event) === true) return;
+        if (this.#isRecognize(event.operationId)) return;
+        break;
+      case 'recognize.completed':
+      case 'recognize.failed':
+      case 'recognize.canceled': {
+        const operation = this.#pendingOperation(event.operationId);
+        event = normalizeRecognizeEvent(
+          event,
+          operation?.kind === 'recognize' ? operation.options : undefined,
+        );
+        break;
       }
-    } else if (event.type === 'participants.updated') {
-      if (this.#roster.apply(event)) this.#participants?.next(this.#roster.participants);
+      case 'hold.failed':
+        if (this.#holds !== undefined && event.operationId !== undefined) {
+          const restored = this.#holds.failed(event.operationId, this.participants);
+          if (restored !== undefined) this.#applyEntry(restored, event.raw);
+        }
+        break;
+      default:
+        break;
     }
     this.#events?.next(event);
+    this.#host.published?.(event);
+    if (event.type === 'participants.updated') this.#rosterWaits.rosterChanged(this.participants);
     if (this.#pending !== undefined) this.#settle(event);
     if (ends) this.#finish(endReason, event.at);
     else if (event.type === 'call.state' || event.type === 'participants.updated') this.#host.changed?.(this);
+  }
+
+  #pendingOperation(operationId: string | undefined): CallOperation | undefined {
+    return operationId === undefined ? undefined : this.#pending?.get(operationId)?.operation;
+  }
+
+  /** Whether the operation is a recognize, running or lately settled (its prompt may still be playing). */
+  #isRecognize(operationId: string | undefined): boolean {
+    if (operationId === undefined) return false;
+    return (
+      this.#pendingOperation(operationId)?.kind === 'recognize' ||
+      this.#recognizes?.includes(operationId) === true
+    );
+  }
+
+  /** Applies one roster entry the core derived (a hold mark) as a delta roster. */
+  #applyEntry(entry: Participant, raw: unknown): void {
+    this.#apply({
+      type: 'participants.updated',
+      backend: this.backend,
+      callId: this.id,
+      at: new Date(this.#host.clock.now()).toISOString(),
+      raw,
+      participants: [entry],
+      delta: true,
+    });
+  }
+
+  /**
+   * Completes an operation the backend reported done, once the roster shows what it did (an added party, a
+   * hold); a hold the backend's roster cannot show is marked by the core first.
+   */
+  #complete(pending: PendingOperation, value: unknown): void {
+    if (pending.settled) return;
+    const operation = pending.operation;
+    if ((operation.kind === 'hold' || operation.kind === 'unhold') && this.#holds !== undefined) {
+      const entry = this.#holds.done(
+        pending.operationId,
+        operation.target,
+        operation.kind === 'hold',
+        this.participants,
+      );
+      if (entry !== undefined)
+        this.#applyEntry(entry, { operationId: pending.operationId, hold: operation.kind });
+    }
+    this.#tones?.done(operation.kind);
+    this.#rosterWaits.complete(pending, value, this.participants);
   }
 
   /** Scale-out: the operations in flight (to store them, so another instance can adopt them). */
@@ -402,12 +531,20 @@ export class LiveCall implements Call {
         this.#host.clock,
         (settled) => {
           this.#pending?.delete(settled.operationId);
+          this.#rosterWaits.drop(settled.operationId);
+          this.#tones?.settled(settled.operationId);
           this.#host.changed?.(this);
         },
         { timeoutMs, callId: this.id, backend: this.backend },
       );
       this.#pending ??= new Map();
       this.#pending.set(operationId, adopted);
+      // A recognize the core builds on tones goes on here; whether its prompt finished is not known, so it
+      // listens from now on.
+      if (operation.kind === 'recognize' && operation.options.kind === 'dtmf' && this.#tones?.recognizes) {
+        const { prompt: _prompt, ...listening } = operation.options;
+        this.#tones.begin(operationId, listening);
+      }
     });
   }
 
@@ -606,10 +743,17 @@ export class LiveCall implements Call {
 
   recognizeDtmf(
     options: Omit<Extract<RecognizeOptions, { kind: 'dtmf' }>, 'kind'> & OperationOptions = noOptions,
-  ): OperationPromise<{ readonly tones: string }> {
+  ): OperationPromise<DtmfRecognition> {
     const recognition = this.recognize({ ...options, kind: 'dtmf' });
     return withOperationId(
-      recognition.then((result) => ({ tones: result.kind === 'dtmf' ? result.tones : '' })),
+      recognition.then((result): DtmfRecognition => {
+        if (result.kind !== 'dtmf') return { tones: '', digits: '' };
+        return {
+          tones: result.tones,
+          digits: result.digits ?? result.tones,
+          ...(result.stopTone === undefined ? {} : { stopTone: result.stopTone }),
+        };
+      }),
       recognition.operationId,
     );
   }
@@ -784,6 +928,13 @@ export class LiveCall implements Call {
         this.#host.clock,
         (settled) => {
           this.#pending?.delete(settled.operationId);
+          this.#rosterWaits.drop(settled.operationId);
+          this.#tones?.settled(settled.operationId);
+          if (settled.operation.kind === 'recognize') {
+            this.#recognizes ??= [];
+            this.#recognizes.push(settled.operationId);
+            if (this.#recognizes.length > rememberedRecognizes) this.#recognizes.shift();
+          }
           this.#host.changed?.(this);
         },
         {
@@ -797,6 +948,12 @@ export class LiveCall implements Call {
     const registered = pending!;
     this.#pending ??= new Map();
     this.#pending.set(operationId, registered);
+    if (
+      operation.kind === 'recognize' &&
+      operation.options.kind === 'dtmf' &&
+      this.#tones?.recognizes === true
+    )
+      this.#tones.begin(operationId, operation.options);
     this.#host.changed?.(this);
     OperationSpan.start({
       backend: this.backend,
@@ -816,7 +973,7 @@ export class LiveCall implements Call {
     (fence === undefined ? send() : fence.then(() => (registered.settled ? undefined : send()))).then(
       (ack) => {
         if (ack !== undefined && !registered.settled && ack.status === 'completed')
-          registered.complete(resultOf(operation, undefined, ack.result));
+          this.#complete(registered, resultOf(operation, undefined, ack.result));
       },
       (error: unknown) => {
         registered.fail(
@@ -861,7 +1018,7 @@ export class LiveCall implements Call {
     const kind = operation.operation.kind;
     switch (settlementOf(kind, event)) {
       case 'complete':
-        operation.complete(resultOf(operation.operation, event, undefined));
+        this.#complete(operation, resultOf(operation.operation, event, undefined));
         if (operation.operation.kind === 'cancelAddParticipant') {
           pending.get(operation.operation.addOperationId)?.fail(
             new TelephonyError('canceled', 'addParticipant was canceled', {
@@ -882,6 +1039,7 @@ export class LiveCall implements Call {
             callId: this.id,
             operationId: operation.operationId,
             ...(reason ? { result: reason } : {}),
+            ...(event.type === 'recognize.failed' && event.failure ? { failure: event.failure } : {}),
           }),
         );
         break;
@@ -895,6 +1053,7 @@ export class LiveCall implements Call {
             callId: this.id,
             operationId: operation.operationId,
             ...(reason ? { result: reason } : {}),
+            ...(event.type === 'recognize.canceled' ? { failure: event.failure ?? 'canceled' } : {}),
           }),
         );
         break;
@@ -913,6 +1072,8 @@ export class LiveCall implements Call {
       ...(this.#movedTo === undefined ? {} : { movedTo: this.#movedTo }),
     };
     this.#end = end;
+    this.#tones?.close();
+    this.#rosterWaits.clear();
     const pending = this.#pending;
     this.#pending = undefined;
     if (pending) {

@@ -16,6 +16,7 @@ import type { Capabilities, Capability } from '../operations/CallOperation.js';
 import type { CallRouter } from '../scaleout/CallRouter.js';
 import type { CallTakeover } from '../scaleout/CallTakeover.js';
 import { ScaleOutCoordinator } from '../scaleout/ScaleOutCoordinator.js';
+import { acceptedEvents } from '../telemetry/acceptedEventsChannel.js';
 import { OperationSpan } from '../telemetry/OperationSpan.js';
 import { WebhookSpan } from '../telemetry/WebhookSpan.js';
 import { createNodeHandler } from '../webhook/createNodeHandler.js';
@@ -75,6 +76,9 @@ export class DefaultTelephonyClient implements TelephonyClient {
   readonly #offered = new Map<string, number>();
   readonly #incoming = new Subject<IncomingCall>();
   readonly #events = new Subject<TelephonyEvent>();
+  /** Ids of calls that ended here lately: their late events are dropped, as the call itself ignores them. */
+  readonly #endedCalls = new Set<string>();
+  #replaying = false;
   readonly #host: LiveCallHost;
   readonly #maxBodyBytes: number;
   readonly #earlyEventTtlMs: number;
@@ -116,6 +120,11 @@ export class DefaultTelephonyClient implements TelephonyClient {
       operationTimeoutMs: options.operationTimeoutMs ?? 120_000,
       newOperationId: () => randomUUID(),
       released: (call) => this.#release(call),
+      // The client's stream shows what each call published, once (events replayed from the early hold were shown
+      // when they arrived).
+      published: (event) => {
+        if (!this.#replaying) this.#events.next(event);
+      },
       ...(options.router
         ? {
             changed: (call: LiveCall) => this.#scaleOut?.changed(call),
@@ -133,6 +142,7 @@ export class DefaultTelephonyClient implements TelephonyClient {
             operationTimeoutMs: this.#host.operationTimeoutMs,
             dispatch: (events) => this.dispatch(events),
             call: (callId) => this.#calls.get(callId),
+            hasEnded: (callId) => this.#endedCalls.has(callId),
             adopt: (handle, direction) => this.#adopt(handle, direction) as LiveCall,
             forget: (call) => {
               if (this.#calls.get(call.id) === call) this.#calls.delete(call.id);
@@ -361,10 +371,16 @@ export class DefaultTelephonyClient implements TelephonyClient {
       ...(handle.correlationId ? { correlationId: handle.correlationId } : {}),
     });
     this.#calls.set(call.id, call);
+    this.#endedCalls.delete(call.id);
     const held = this.#held.get(call.id);
     if (held) {
       this.#held.delete(call.id);
-      for (const event of held.events) call.receive(event);
+      this.#replaying = true;
+      try {
+        for (const event of held.events) call.receive(event);
+      } finally {
+        this.#replaying = false;
+      }
     }
     this.#scaleOut?.adopted(call);
     return call;
@@ -374,6 +390,11 @@ export class DefaultTelephonyClient implements TelephonyClient {
     if (this.#calls.get(call.id) === call) this.#calls.delete(call.id);
     // Late repeats of the call's events (a retried delivery after the call ended) are still recognized.
     this.#deduplicator.remember(call.id, call.rememberedEventHashes());
+    this.#endedCalls.add(call.id);
+    if (this.#endedCalls.size > maxHeldCalls) {
+      const oldest = this.#endedCalls.values().next().value;
+      if (oldest !== undefined) this.#endedCalls.delete(oldest);
+    }
     this.#backendPort.releaseCall(call.id);
     this.#scaleOut?.released(call);
   }
@@ -387,11 +408,17 @@ export class DefaultTelephonyClient implements TelephonyClient {
       this.#logger.debug('repeated delivery dropped', { type: event.type, callId: event.callId });
       return;
     }
-    this.#events.next(event);
     if (call) {
+      // The call decides what its stream shows (an unchanged state is not an event); the client's shows the same.
       call.receive(event);
       return;
     }
+    if (this.#endedCalls.has(event.callId)) {
+      if (acceptedEvents.hasSubscribers) acceptedEvents.publish(event);
+      this.#logger.debug('event for an ended call dropped', { type: event.type, callId: event.callId });
+      return;
+    }
+    this.#events.next(event);
     if (event.type === 'call.incoming') {
       this.#offer(event);
       return;

@@ -1,5 +1,6 @@
 import type { ResultInfo } from '../events/ResultInfo.js';
 import type { BackendName } from '../events/TelephonyEvent.js';
+import type { RecognizeFailure } from '../media/RecognizeFailure.js';
 
 /**
  * Why an operation or a request failed.
@@ -50,6 +51,8 @@ export interface TelephonyErrorDetails {
   readonly code?: string;
   /** How long the service asked us to wait, for `throttled`. */
   readonly retryAfterMs?: number;
+  /** A failed or canceled recognize: why, the same on every backend (`noInput`, `noMatch`, …). */
+  readonly failure?: RecognizeFailure;
   /** The underlying error or payload. */
   readonly cause?: unknown;
 }
@@ -76,6 +79,7 @@ export class TelephonyError extends Error implements TelephonyErrorDetails {
   readonly status?: number;
   readonly code?: string;
   readonly retryAfterMs?: number;
+  readonly failure?: RecognizeFailure;
 
   constructor(reason: TelephonyErrorReason, message: string, details: TelephonyErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -88,6 +92,7 @@ export class TelephonyError extends Error implements TelephonyErrorDetails {
     if (details.status !== undefined) this.status = details.status;
     if (details.code !== undefined) this.code = details.code;
     if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
+    if (details.failure !== undefined) this.failure = details.failure;
     Object.defineProperty(this, brand, { value: true });
   }
 

@@ -1,5 +1,6 @@
 import type { CallState } from '../call/CallState.js';
 import type { Identity } from '../identity/Identity.js';
+import type { RecognizeFailure } from '../media/RecognizeFailure.js';
 import type { Participant } from '../participants/Participant.js';
 import type { DtmfTone } from './DtmfTone.js';
 import type { ResultInfo } from './ResultInfo.js';
@@ -39,7 +40,15 @@ export interface MeetingInfo {
 
 /** What a recognize operation collected. */
 export type RecognizeResult =
-  | { readonly kind: 'dtmf'; readonly tones: string }
+  | {
+      readonly kind: 'dtmf';
+      /** Every tone collected, a stop tone included (`"42#"`), as ACS reports it. */
+      readonly tones: string;
+      /** The tones without the stop tone that ended the collection (`"42"`); equal to `tones` when none did. */
+      readonly digits?: string;
+      /** The stop tone that ended the collection, if one did. */
+      readonly stopTone?: DtmfTone;
+    }
   | { readonly kind: 'choice'; readonly label: string; readonly phrase?: string }
   | { readonly kind: 'speech'; readonly text: string; readonly confidence?: number };
 
@@ -77,6 +86,11 @@ export interface TelephonyEventFields {
     readonly participants: readonly Participant[];
     readonly delta: boolean;
     readonly sequenceNumber?: number;
+    /**
+     * A roster read from the service on request (Graph's GET once the call is established), not a notification:
+     * it fills in the participants no notification announced and changes none the roster already knows.
+     */
+    readonly read?: boolean;
   };
   'participant.added': { readonly participant: Identity; readonly invitationId?: string } & WithReason;
   'participant.addFailed': { readonly participant: Identity; readonly invitationId?: string } & WithReason;
@@ -91,8 +105,9 @@ export interface TelephonyEventFields {
   'play.failed': WithReason;
   'play.canceled': WithReason;
   'recognize.completed': { readonly result: RecognizeResult } & WithReason;
-  'recognize.failed': WithReason;
-  'recognize.canceled': WithReason;
+  /** `failure` is the normalized cause, beside the backend's raw `reason`. */
+  'recognize.failed': { readonly failure?: RecognizeFailure } & WithReason;
+  'recognize.canceled': { readonly failure?: RecognizeFailure } & WithReason;
   'record.completed': { readonly recordingLocation?: string; readonly durationMs?: number } & WithReason;
   'record.failed': { readonly recordingLocation?: string; readonly durationMs?: number } & WithReason;
   'dtmf.received': { readonly tone: DtmfTone; readonly sequenceId?: number };

@@ -152,7 +152,17 @@ export type Capability =
   // real-time media (src/media/streaming): `call.audio$`, `call.sendAudio`/`stopAudio`, `call.transcript$`
   | 'audio.receive'
   | 'audio.send'
-  | 'transcript.receive';
+  | 'transcript.receive'
+  // Traits that pick the core's helpers for what a backend's service does not do (see docs/events.md):
+  /** The backend's roster says who is on hold; without it the core marks the holds the bot asked for. */
+  | 'roster.holdState'
+  /**
+   * The service delivers single tones, not recognitions: the backend subscribes to tones and plays the prompt
+   * (tagged with the recognize's `operationId`), and the core collects the tones into the recognize's outcome.
+   */
+  | 'recognize.fromTones'
+  /** Tones carry a `sequenceId` counted from 1 and may arrive out of order: the core puts them back in order. */
+  | 'dtmf.sequenced';
 
 /** Which capabilities a backend has. Missing entries mean `false`. */
 export type Capabilities = Readonly<Partial<Record<Capability, boolean>>>;

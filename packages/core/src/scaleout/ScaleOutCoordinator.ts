@@ -5,6 +5,7 @@ import type { Clock } from '../clock/Clock.js';
 import { TelephonyError } from '../errors/TelephonyError.js';
 import type { TelephonyEvent } from '../events/TelephonyEvent.js';
 import type { Logger } from '../logging/Logger.js';
+import { acceptedEvents } from '../telemetry/acceptedEventsChannel.js';
 import type { WebhookRequest } from '../webhook/WebhookTypes.js';
 import type { CallRouter, RouteDecision } from './CallRouter.js';
 import type { AdoptedOperation, CallTakeover } from './CallTakeover.js';
@@ -19,6 +20,8 @@ export interface ScaleOutClient {
   /** Applies events locally (de-duplication, per-call queues, calls). */
   dispatch(events: readonly TelephonyEvent[]): void;
   call(callId: string): LiveCall | undefined;
+  /** Whether a call ended on this instance (recently). */
+  hasEnded(callId: string): boolean;
   /** Creates and registers a live call (or returns the one registered). */
   adopt(handle: CallHandle, direction: 'inbound' | 'outbound'): LiveCall;
   /** Drops a call from the client without ending it (another instance drives it now). */
@@ -107,7 +110,15 @@ export class ScaleOutCoordinator {
           if (!this.#mayServe(event.callId) && !offered.has(event.callId)) throw error;
           decision = { kind: 'local' };
         }
-        // An event of an ended call changes nothing; it is still seen on the client's event stream.
+        // An event of an ended call changes nothing; it is still seen on the client's event stream. One of a call
+        // this instance never had is accepted here (the client accepts those of its own live and ended calls).
+        if (
+          decision.kind === 'ended' &&
+          acceptedEvents.hasSubscribers &&
+          this.#client.call(event.callId) === undefined &&
+          !this.#client.hasEnded(event.callId)
+        )
+          acceptedEvents.publish(event);
         if (decision.kind === 'local' || decision.kind === 'ended') this.#apply([event]);
         else if (decision.kind === 'takeover') {
           await this.#takeOver(decision.call, decision.backlog);

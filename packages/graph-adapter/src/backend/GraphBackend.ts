@@ -14,7 +14,6 @@ import {
   type OperationRequest,
   type Participant,
   type PlaceCallRequest,
-  parseResultInfo,
   type ReceivedWebhook,
   type RejectReason,
   silentLogger,
@@ -28,11 +27,9 @@ import {
 } from '@switchboard/core';
 import { normalizeGraphNotifications } from '../normalize/normalizeGraphNotifications.js';
 import { callStateFromGraph } from '../state/callStateFromGraph.js';
-import { DtmfRecognitions } from '../state/DtmfRecognitions.js';
 import { type GraphCallRecord, GraphCallRegistry } from '../state/GraphCallRegistry.js';
 import { KeepAliveScheduler } from '../state/KeepAliveScheduler.js';
 import { participantFromGraph } from '../state/participantFromGraph.js';
-import { ToneSequencer } from '../state/ToneSequencer.js';
 import {
   defaultNotificationIssuers,
   defaultOpenIdConfigurationUrl,
@@ -89,6 +86,11 @@ const endedMemory = 1_000;
 
 type IncomingEvent = TelephonyEventOf<'call.incoming'>;
 
+/** States of an established call (Graph `established`, `hold`, `transferring`, …). */
+function isEstablished(state: string): boolean {
+  return ['connected', 'onHold', 'transferring', 'transferAccepted', 'redirecting'].includes(state);
+}
+
 function callPath(callId: string): string {
   return `/communications/calls/${encodeURIComponent(callId)}`;
 }
@@ -103,7 +105,9 @@ function asRecord(value: unknown): Record<string, unknown> {
  * The Microsoft Graph backend (Teams calling bots, service-hosted media): calls Graph v1.0
  * `/communications/calls` with app-only tokens from MSAL, authenticates and normalizes the notifications, and
  * keeps the state Graph needs from a bot: keep-alives for established calls, the roster (seeded by GET once the
- * call is established), DTMF recognition built on subscribe-to-tone, and `rehydrate` after a restart.
+ * call is established), and `rehydrate` after a restart. What Graph's service does not do is the core's, by the
+ * backend's traits: DTMF recognition on the tone stream and tone ordering (`recognize.fromTones`,
+ * `dtmf.sequenced`), hold marks in the roster (no `roster.holdState`), transfer correlation.
  *
  * @example
  * const backend = new GraphBackend({ tenantId, appId, appSecret, callbackUrl: 'https://bot.example.com/api/calls' });
@@ -121,10 +125,7 @@ export class GraphBackend implements TelephonyBackend {
   readonly #auth: GraphNotificationAuthenticator;
   readonly #calls = new GraphCallRegistry();
   readonly #keepAlive: KeepAliveScheduler;
-  readonly #recognitions: DtmfRecognitions;
   readonly #ended = new Set<string>();
-  /** Tone sequence ids seen per call: a repeated delivery must not feed a recognition twice. */
-  readonly #tones: ToneSequencer;
   #sink: BackendSink | undefined;
   /** Events produced while a webhook is processed go out with its events, in order. */
   #batch: TelephonyEvent[] | undefined;
@@ -153,13 +154,6 @@ export class GraphBackend implements TelephonyBackend {
       (callId) => this.#sendKeepAlive(callId),
       this.#logger,
     );
-    this.#recognitions = new DtmfRecognitions(this.#clock, (event) => this.#emit([event]));
-    this.#tones = new ToneSequencer(this.#clock, (callId, tones) => {
-      const record = this.#calls.ensure(callId);
-      const out: TelephonyEvent[] = [];
-      for (const tone of tones) this.#deliverTone(record, tone, out);
-      if (out.length > 0) this.#emit(out);
-    });
   }
 
   attach(sink: BackendSink): void {
@@ -268,13 +262,11 @@ export class GraphBackend implements TelephonyBackend {
       { operation: 'answer', callId, operationId: request.operationId },
     );
     this.#ended.delete(callId);
-    const record = this.#calls.ensure(callId);
-    record.direction = 'inbound';
-    this.#calls.applyState(record, 'incoming');
-    this.#calls.applyState(record, 'connecting');
+    this.#calls.ensure(callId).direction = 'inbound';
+    // An `established` notification that overtook this answer is held by the core for the call and applied.
     return {
       callId,
-      state: record.state === 'connected' ? 'connected' : 'connecting',
+      state: 'connecting',
       ...(incoming.correlationId ? { correlationId: incoming.correlationId } : {}),
     };
   }
@@ -311,7 +303,9 @@ export class GraphBackend implements TelephonyBackend {
     switch (operation.kind) {
       case 'hangUp':
       case 'terminate':
-        // Graph has no end-for-everyone: both leave the call with DELETE; the others stay in a group call.
+        // DELETE ends only the bot's leg of a group call (Graph docs: call-delete). Graph has no end-for-everyone,
+        // so terminate first removes the others (participant-delete), then leaves.
+        if (operation.kind === 'terminate') await this.#removeOthers(request);
         try {
           await this.#api.delete(path, context);
         } catch (error) {
@@ -336,17 +330,12 @@ export class GraphBackend implements TelephonyBackend {
               ...this.#optionalParticipantId(request, operation.transferee),
             }
           : undefined;
-        record.pendingTransfer = operationId;
-        try {
-          await this.#api.post(
-            `${path}/transfer`,
-            { transferTarget, ...(transferee ? { transferee } : {}) },
-            context,
-          );
-        } catch (error) {
-          if (record.pendingTransfer === operationId) record.pendingTransfer = undefined;
-          throw error;
-        }
+        // Graph reports the outcome as call state without the clientContext: the core correlates it.
+        await this.#api.post(
+          `${path}/transfer`,
+          { transferTarget, ...(transferee ? { transferee } : {}) },
+          context,
+        );
         return { status: 'accepted' };
       }
       case 'addParticipant':
@@ -376,34 +365,31 @@ export class GraphBackend implements TelephonyBackend {
           `/participants/${encodeURIComponent(participantId)}/${onHold ? 'startHoldMusic' : 'stopHoldMusic'}`,
           operation.kind === 'hold' && operation.music ? { customPrompt: mediaPrompt(operation.music) } : {},
         );
-        const acknowledged = ack(answer);
-        if (asCommsOperation(answer)?.status?.toLowerCase() !== 'completed') {
-          record.holdOperations ??= new Map();
-          record.holdOperations.set(operationId, { participantId, onHold });
-        }
-        this.#markHold(request, record, participantId, onHold);
-        return acknowledged;
+        // Graph's roster never says who is on hold: the core marks it (the backend lacks `roster.holdState`).
+        return ack(answer);
       }
       case 'play':
-        return ack(await post('/playPrompt', { prompts: operation.sources.map(mediaPrompt) }));
+        return this.#play(
+          callId,
+          operationId,
+          await post('/playPrompt', { prompts: operation.sources.map(mediaPrompt) }),
+        );
       case 'recognize':
         return this.#recognize(request, record, operation);
-      case 'startContinuousDtmf': {
-        const answer = await this.#subscribeToTone(record, post);
-        record.dtmfStopped = false;
-        return ack(answer);
-      }
+      case 'startContinuousDtmf':
+        return ack(await this.#subscribeToTone(record, post));
       case 'stopContinuousDtmf':
-        // Graph cannot unsubscribe from tones: the adapter stops reporting them, which is final at once.
-        record.dtmfStopped = true;
-        return { status: 'completed' };
+        // Graph cannot unsubscribe from tones: the core stops passing them on, which is final at once; the bot
+        // sees `dtmf.stopped` as on every backend.
+        this.#emit([
+          this.#synthetic(callId, 'dtmf.stopped', {}, { stopContinuousDtmf: callId }, operationId),
+        ]);
+        return { status: 'accepted' };
       case 'sendDtmf':
         return ack(await post('/sendDtmfTones', { tones: [...operation.tones].map(toGraphTone) }));
-      case 'cancelMedia': {
-        const answer = await post('/cancelMediaProcessing');
-        this.#recognitions.cancelCall(callId, true);
-        return ack(answer);
-      }
+      case 'cancelMedia':
+        // The core cancels the recognitions it builds on tones once this is done.
+        return ack(await post('/cancelMediaProcessing'));
       case 'recordResponse': {
         const answer = await post('/recordResponse', {
           ...(operation.prompt ? { prompts: [mediaPrompt(operation.prompt)] } : {}),
@@ -421,10 +407,17 @@ export class GraphBackend implements TelephonyBackend {
       case 'startRecording': {
         // Graph has no recording id: the id of the status operation stands for it.
         const answer = await post('/updateRecordingStatus', { status: 'recording' });
-        return ack(answer, { recordingId: asCommsOperation(answer)?.id ?? operationId });
+        const recordingId = asCommsOperation(answer)?.id ?? operationId;
+        const acknowledged = ack(answer, { recordingId });
+        this.#recordingStatus(callId, operationId, answer, 'active', recordingId);
+        return acknowledged;
       }
-      case 'stopRecording':
-        return ack(await post('/updateRecordingStatus', { status: 'notRecording' }));
+      case 'stopRecording': {
+        const answer = await post('/updateRecordingStatus', { status: 'notRecording' });
+        const acknowledged = ack(answer);
+        this.#recordingStatus(callId, operationId, answer, 'inactive', operation.recordingId);
+        return acknowledged;
+      }
       default:
         throw new TelephonyError('unsupported', `graph does not support ${operation.kind}`, {
           backend: 'graph',
@@ -469,11 +462,11 @@ export class GraphBackend implements TelephonyBackend {
     readonly operationId: string;
     readonly operation: CallOperation;
   }): void {
-    const { callId, operationId, operation } = request;
+    const { callId, operation } = request;
     if (operation.kind !== 'recognize' || operation.options.kind !== 'dtmf') return;
     // The other instance subscribed to the call's tones; the subscription is the call's, not the instance's.
+    // The recognition itself goes on in the core's call (built on the tone stream), which adopted it.
     this.#calls.ensure(callId).toneSubscribed = true;
-    this.#recognitions.begin(callId, operationId, operation.options, false);
   }
 
   getCall(callId: string): Promise<BackendCallSnapshot> {
@@ -502,17 +495,16 @@ export class GraphBackend implements TelephonyBackend {
     this.#ended.delete(callId);
     const record = this.#calls.ensure(callId);
     if (direction) record.direction = direction;
-    this.#calls.rehydrate(record, state, participants);
     if (state === 'disconnected') {
       this.#stopCall(callId);
-    } else if (['connected', 'onHold', 'transferring', 'transferAccepted', 'redirecting'].includes(state)) {
+    } else if (isEstablished(state)) {
       record.established = true;
       if (!this.#closed) this.#keepAlive.start(callId);
     }
     const correlationId = typeof resource.callChainId === 'string' ? resource.callChainId : undefined;
     return {
       callId,
-      state: record.state,
+      state,
       participants,
       ...(record.direction ? { direction: record.direction } : {}),
       ...(correlationId ? { correlationId } : {}),
@@ -526,9 +518,7 @@ export class GraphBackend implements TelephonyBackend {
   async close(): Promise<void> {
     this.#closed = true;
     this.#keepAlive.stopAll();
-    this.#recognitions.cancelAll();
     this.#calls.clear();
-    this.#tones.clear();
     await this.#tlsFetch.close();
   }
 
@@ -549,126 +539,34 @@ export class GraphBackend implements TelephonyBackend {
       case 'call.incoming':
         this.#ended.delete(event.callId);
         record.direction = 'inbound';
-        this.#calls.applyState(record, 'incoming');
         out.push(event);
         return;
-      case 'call.state': {
+      case 'call.state':
+        // The call's state is the core's; the adapter only starts what Graph needs once it is established
+        // (keep-alives, reading the roster) and stops it when it ends.
         out.push(event);
-        const change = this.#calls.applyState(record, event.state);
-        if (change.established) this.#onEstablished(record);
-        if (change.ended) this.#stopCall(event.callId);
-        return;
-      }
-      case 'participants.updated': {
-        const applied = this.#calls.applyRoster(record, event);
-        if (applied) out.push(applied);
-        return;
-      }
-      case 'transfer.accepted':
-      case 'transfer.failed': {
-        const operationId = event.operationId ?? record.pendingTransfer;
-        record.pendingTransfer = undefined;
-        out.push(operationId === undefined ? event : { ...event, operationId });
-        return;
-      }
-      case 'dtmf.received': {
-        // Tones are put back in sequence order; a repeated delivery yields nothing.
-        for (const tone of this.#tones.accept(event)) this.#deliverTone(record, tone, out);
-        return;
-      }
-      case 'play.completed':
-      case 'play.failed':
-      case 'play.canceled':
-        out.push(event);
-        if (event.operationId !== undefined && this.#recognitions.has(event.operationId)) {
-          if (event.type === 'play.completed') this.#recognitions.listen(event.operationId);
-          else this.#recognitions.promptFailed(event.operationId, event.reason);
-        }
-        return;
-      case 'unknown':
-        out.push(event);
-        if (event.operationId !== undefined) this.#holdOutcome(record, event, out);
+        if (event.state === 'disconnected') this.#stopCall(event.callId);
+        else if (isEstablished(event.state) && !record.established) this.#onEstablished(record);
         return;
       default:
         out.push(event);
     }
   }
 
-  /** A hold music operation finished: a failure undoes the roster mark and fails the hold. */
-  /** Delivers one tone, in sequence order: to the bot's events where it listens, and to running recognitions. */
-  #deliverTone(
-    record: GraphCallRecord,
-    event: TelephonyEventOf<'dtmf.received'>,
-    out: TelephonyEvent[],
-  ): void {
-    const listening = this.#recognitions.activeOn(event.callId);
-    if (!record.dtmfStopped || listening) out.push(event);
-    this.#recognitions.tone(event.callId, event.tone);
-  }
-
-  #holdOutcome(record: GraphCallRecord, event: TelephonyEventOf<'unknown'>, out: TelephonyEvent[]): void {
-    const operationId = event.operationId;
-    const pending = operationId === undefined ? undefined : record.holdOperations?.get(operationId);
-    if (operationId === undefined || pending === undefined) return;
-    const status = event.sourceType.split('.').pop();
-    if (status !== 'completed' && status !== 'failed') return;
-    record.holdOperations?.delete(operationId);
-    if (status === 'completed') return;
-    const raw = asRecord(event.raw);
-    const reason = parseResultInfo(asRecord(raw.resourceData).resultInfo);
-    out.push(this.#synthetic(event.callId, 'hold.failed', reason ? { reason } : {}, event.raw, operationId));
-    const entry = record.roster.get(pending.participantId);
-    record.onHold ??= new Set();
-    if (pending.onHold) record.onHold.delete(pending.participantId);
-    else record.onHold.add(pending.participantId);
-    if (entry !== undefined) {
-      const restored = this.#calls.applyRoster(record, {
-        ...this.#synthetic(
-          event.callId,
-          'participants.updated',
-          { participants: [], delta: true },
-          event.raw,
-        ),
-        participants: [{ ...entry, isOnHold: !pending.onHold }],
-      } as TelephonyEventOf<'participants.updated'>);
-      if (restored) out.push(restored);
-    }
-  }
-
-  /** Graph's roster never says who is on hold: the adapter reports the hold it asked for. */
-  #markHold(
-    request: OperationRequest,
-    record: GraphCallRecord,
-    participantId: string,
-    onHold: boolean,
-  ): void {
-    record.onHold ??= new Set();
-    if (onHold) record.onHold.add(participantId);
-    else record.onHold.delete(participantId);
-    const entry =
-      record.roster.get(participantId) ?? request.call.participants.find((p) => p.id === participantId);
-    if (entry === undefined) return;
-    const { removed: _removed, sequenceNumber: _sequence, ...current } = entry;
-    this.#emit([
-      this.#synthetic(
-        request.callId,
-        'participants.updated',
-        { participants: [{ ...current, isOnHold: onHold }], delta: true },
-        { participantId, onHold },
-      ),
-    ]);
-  }
-
   #onEstablished(record: GraphCallRecord): void {
+    record.established = true;
     if (this.#closed) return;
     this.#keepAlive.start(record.callId);
     void this.#seedRoster(record);
   }
 
-  /** Graph may never announce participants who joined before the bot: read the roster once established. */
+  /**
+   * Graph may never announce participants who joined before the bot: read the roster once established. The read
+   * goes to the core as a roster `read` from the service: it fills in whom no notification announced and
+   * changes no one the call's roster knows, whichever arrives first.
+   */
   async #seedRoster(record: GraphCallRecord): Promise<void> {
     const callId = record.callId;
-    const versionAtStart = record.fullRosterVersion;
     let body: unknown;
     try {
       body = await this.#api.get(`${callPath(callId)}/participants`, {
@@ -683,10 +581,13 @@ export class GraphBackend implements TelephonyBackend {
       return;
     }
     if (this.#calls.get(callId) !== record || this.#ended.has(callId)) return;
-    const roster = this.#calls.applySeed(record, this.#participantsFrom(body), versionAtStart);
-    if (roster === undefined) return;
     this.#emit([
-      this.#synthetic(callId, 'participants.updated', { participants: roster, delta: false }, body),
+      this.#synthetic(
+        callId,
+        'participants.updated',
+        { participants: this.#participantsFrom(body), delta: false, read: true },
+        body,
+      ),
     ]);
   }
 
@@ -730,24 +631,55 @@ export class GraphBackend implements TelephonyBackend {
     const context = { operation: 'recognize', callId, operationId };
     const post = (suffix: string, body: Record<string, unknown> = {}) =>
       this.#api.post(`${callPath(callId)}${suffix}`, { ...body, clientContext: operationId }, context);
-    const prompt = options.prompt ? mediaPrompt(options.prompt) : undefined;
-    // Registered before subscribing: a tone notification may arrive before the subscription's answer does.
-    this.#recognitions.begin(callId, operationId, options, prompt !== undefined);
-    try {
-      ackFromCommsOperation('startContinuousDtmf', await this.#subscribeToTone(record, post), {
-        callId,
-        operationId,
-      });
-      if (prompt === undefined) return { status: 'accepted' };
-      const answer = asCommsOperation(await post('/playPrompt', { prompts: [prompt] }));
-      const status = answer?.status?.toLowerCase();
-      if (status === 'failed') ackFromCommsOperation('play', answer, { callId, operationId });
-      if (status === 'completed') this.#recognitions.listen(operationId);
-    } catch (error) {
-      this.#recognitions.cancelOperation(operationId);
-      throw error;
-    }
+    // The core collects the tones (`recognize.fromTones`); the adapter subscribes to them and plays the prompt
+    // tagged with the recognize's operation id, so the prompt's outcome tells the core when to start listening.
+    ackFromCommsOperation('startContinuousDtmf', await this.#subscribeToTone(record, post), {
+      callId,
+      operationId,
+    });
+    if (options.prompt === undefined) return { status: 'accepted' };
+    const answer = asCommsOperation(await post('/playPrompt', { prompts: [mediaPrompt(options.prompt)] }));
+    const status = answer?.status?.toLowerCase();
+    if (status === 'failed') ackFromCommsOperation('play', answer, { callId, operationId });
+    if (status === 'completed')
+      this.#emit([this.#synthetic(callId, 'play.completed', {}, answer, operationId)]);
     return { status: 'accepted' };
+  }
+
+  /**
+   * playPrompt answered: `running` means the play started (Graph sends no notification for that), `completed`
+   * that it is over already (no notification follows). Either way the bot sees `play.started`, then one outcome.
+   */
+  #play(callId: string, operationId: string, answer: unknown): OperationAck {
+    const status = asCommsOperation(answer)?.status?.toLowerCase();
+    if (status === 'failed') return ackFromCommsOperation('play', answer, { callId, operationId });
+    const started = this.#synthetic(callId, 'play.started', {}, answer, operationId);
+    this.#emit(
+      status === 'completed'
+        ? [started, this.#synthetic(callId, 'play.completed', {}, answer, operationId)]
+        : [started],
+    );
+    return { status: 'accepted' };
+  }
+
+  /** updateRecordingStatus answered `completed`: no notification follows, so its answer is the state change. */
+  #recordingStatus(
+    callId: string,
+    operationId: string,
+    answer: unknown,
+    state: 'active' | 'inactive',
+    recordingId: string | undefined,
+  ): void {
+    if (asCommsOperation(answer)?.status?.toLowerCase() !== 'completed') return;
+    this.#emit([
+      this.#synthetic(
+        callId,
+        'recording.state',
+        recordingId === undefined ? { state } : { state, recordingId },
+        answer,
+        operationId,
+      ),
+    ]);
   }
 
   async #subscribeToTone(
@@ -758,6 +690,32 @@ export class GraphBackend implements TelephonyBackend {
     const answer = await post('/subscribeToTone');
     if (asCommsOperation(answer)?.status?.toLowerCase() !== 'failed') record.toneSubscribed = true;
     return answer;
+  }
+
+  /** Removes every participant but the bot from a group call (terminate); one that is gone already is skipped. */
+  async #removeOthers(request: OperationRequest): Promise<void> {
+    const bot = new Set([this.#options.appId, this.#options.applicationInstanceId]);
+    const others = request.call.participants.filter(
+      (participant) =>
+        participant.id !== undefined &&
+        !(participant.identity.kind === 'teamsApp' && bot.has(participant.identity.appId)),
+    );
+    if (others.length < 2) return;
+    const path = callPath(request.callId);
+    const context = { operation: 'terminate', callId: request.callId, operationId: request.operationId };
+    await Promise.all(
+      others.map((participant) =>
+        this.#api
+          .delete(`${path}/participants/${encodeURIComponent(participant.id as string)}`, context)
+          .catch((error: unknown) => {
+            if (
+              !TelephonyError.hasReason(error, 'callNotFound') &&
+              !TelephonyError.hasReason(error, 'invalidInput')
+            )
+              throw error;
+          }),
+      ),
+    );
   }
 
   #source(toPhone: boolean, displayName: string | undefined): Record<string, unknown> {
@@ -793,8 +751,7 @@ export class GraphBackend implements TelephonyBackend {
     const record = this.#calls.ensure(callId);
     record.direction = direction;
     const state = callStateFromGraph(call.state);
-    const change = state === 'unknown' ? undefined : this.#calls.applyState(record, state);
-    if (change?.established) this.#onEstablished(record);
+    if (isEstablished(state) && !record.established) this.#onEstablished(record);
     const correlationId = typeof call.callChainId === 'string' ? call.callChainId : undefined;
     return {
       callId,
@@ -818,12 +775,7 @@ export class GraphBackend implements TelephonyBackend {
     const fromCall = request.call.participants.find(
       (participant) => participant.identity.rawId === target.rawId && participant.id !== undefined,
     );
-    if (fromCall?.id !== undefined) return fromCall.id;
-    const record = this.#calls.get(request.callId);
-    for (const participant of record?.roster.values() ?? []) {
-      if (participant.identity.rawId === target.rawId && participant.id !== undefined) return participant.id;
-    }
-    return undefined;
+    return fromCall?.id;
   }
 
   /**
@@ -892,9 +844,7 @@ export class GraphBackend implements TelephonyBackend {
   }
 
   #stopCall(callId: string): void {
-    this.#tones.forget(callId);
     this.#keepAlive.stop(callId);
-    this.#recognitions.cancelCall(callId, false);
     this.#calls.delete(callId);
     this.#ended.add(callId);
     if (this.#ended.size > endedMemory) {

@@ -51,4 +51,8 @@ export const graphCapabilities: Capabilities = {
   'connect.room': false,
   'incoming.redirect': true,
   'incoming.reject': true,
+  // Traits: Graph streams single tones, numbered from 1 and possibly out of order, and its roster never says
+  // who is on hold; the core recognizes, orders and marks (see docs/events.md, "Parity").
+  'recognize.fromTones': true,
+  'dtmf.sequenced': true,
 };

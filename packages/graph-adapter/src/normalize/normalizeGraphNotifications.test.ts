@@ -210,14 +210,8 @@ const expected: Record<string, readonly Record<string, unknown>[]> = {
       operationId: 'e0be71f1-a14f-4cec-b65a-e7aba5db7c53',
     },
   ],
-  'op-startholdmusic-completed__dc-v1-participant-startholdmusic.json': [
-    {
-      type: 'unknown',
-      callId: 'e141b67c-90fd-455d-858b-b48a40b9cc8d',
-      sourceType: 'startHoldMusicOperation.completed',
-      operationId: 'd45324c1-fcb5-430a-902c-f20af696537c',
-    },
-  ],
+  // The bot's own hold succeeded: no event (it settled when Graph took it), and never `unknown`.
+  'op-startholdmusic-completed__dc-v1-participant-startholdmusic.json': [],
   'roster-full__dc-beta-commsnotifications.json': [
     {
       type: 'participants.updated',
@@ -581,9 +575,16 @@ describe('normalizeGraphNotifications: operations', () => {
     });
   });
 
+  it('reads a hold music operation: completed gives no event, failed gives hold.failed, never unknown', () => {
+    for (const type of ['startHoldMusicOperation', 'stopHoldMusicOperation']) {
+      expect(normalize(operation(type, { status: 'completed', clientContext: 'ctx-h' }))).toEqual([]);
+      expect(
+        normalize(operation(type, { status: 'failed', clientContext: 'ctx-h', resultInfo: failure })),
+      ).toMatchObject([{ type: 'hold.failed', operationId: 'ctx-h', reason: { code: 500, subcode: 9999 } }]);
+    }
+  });
+
   it.each([
-    ['startHoldMusicOperation', 'completed'],
-    ['stopHoldMusicOperation', 'failed'],
     ['cancelMediaProcessingOperation', 'completed'],
     ['muteParticipantOperation', 'completed'],
     ['subscribeToToneOperation', 'completed'],

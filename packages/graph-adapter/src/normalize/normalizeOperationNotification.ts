@@ -14,6 +14,8 @@ const typesWithEvents: ReadonlyMap<string, string> = new Map(
     'sendDtmfTonesOperation',
     'subscribeToToneOperation',
     'updateRecordingStatusOperation',
+    'startHoldMusicOperation',
+    'stopHoldMusicOperation',
   ].map((name) => [name.toLowerCase(), name]),
 );
 
@@ -25,6 +27,8 @@ function canonicalType(type: string): string {
     case 'sendDtmfTonesOperation':
     case 'subscribeToToneOperation':
     case 'updateRecordingStatusOperation':
+    case 'startHoldMusicOperation':
+    case 'stopHoldMusicOperation':
       return type;
     default:
       return typesWithEvents.get(type.toLowerCase()) ?? type;
@@ -67,8 +71,11 @@ function withReason(reason: ResultInfo | undefined): { reason?: ResultInfo } {
   return reason === undefined ? {} : { reason };
 }
 
-// The event an operation of a known type ends in, if its status gives one.
-function knownEvent(type: string, outcome: Outcome): TelephonyEvent | undefined {
+// Stands for "a known operation whose outcome is no event of its own" (a hold that succeeded).
+const nothing = null;
+
+// The event an operation of a known type ends in, if its status gives one; `nothing` when it needs none.
+function knownEvent(type: string, outcome: Outcome): TelephonyEvent | typeof nothing | undefined {
   const { notification, operation, status, reason, operationId } = outcome;
   const completed = status === 'completed';
   const finished = completed || status === 'failed';
@@ -117,6 +124,11 @@ function knownEvent(type: string, outcome: Outcome): TelephonyEvent | undefined 
         { state: recordingState(operation, status || 'unknown') },
         operationId,
       );
+    case 'startHoldMusicOperation':
+    case 'stopHoldMusicOperation':
+      // The bot's own hold (un)hold: it settled when Graph took it; only a failure is news (it undoes the mark).
+      if (status === 'failed') return notification.add('hold.failed', withReason(reason), operationId);
+      return finished ? nothing : undefined;
     default:
       return undefined;
   }
@@ -124,8 +136,10 @@ function knownEvent(type: string, outcome: Outcome): TelephonyEvent | undefined 
 
 /**
  * Normalizes a notification on `/communications/calls/{id}/operations/{opId}` (usually `deleted`, carrying the
- * finished commsOperation). `operationId` is the operation's `clientContext`, else its id. Operations without an
- * event of their own become `unknown` with `sourceType` `<operationType>.<status>`, still carrying `operationId`.
+ * finished commsOperation). `operationId` is the operation's `clientContext`, else its id. A hold music operation
+ * that completed gives no event (the hold settled when Graph took it); a failed one gives `hold.failed`. Other
+ * operations without an event of their own become `unknown` with `sourceType` `<operationType>.<status>`, still
+ * carrying `operationId`.
  */
 export function normalizeOperationNotification(notification: GraphNotification): void {
   const operation = read.firstObject(notification.data) ?? {};

@@ -2,8 +2,15 @@
 // an ACS bot with `store: 'redis'`, its own webhook server, and a small IVR (welcome, a 4-digit code, a goodbye
 // that repeats the code, hang up). It reports to the parent over IPC: ready, events applied, calls answered,
 // taken over and finished.
+import { subscribe } from 'node:diagnostics_channel';
 import { createServer } from 'node:http';
-import { callTakeovers, createTelephonyContainer, TelephonyError, TelephonyTokens } from '@switchboard/core';
+import {
+  acceptedEventsChannelName,
+  callTakeovers,
+  createTelephonyContainer,
+  TelephonyError,
+  TelephonyTokens,
+} from '@switchboard/core';
 import { storeModule } from '../../dist/index.js';
 
 const config = JSON.parse(process.env.SWITCHBOARD_TEST_INSTANCE ?? '{}');
@@ -21,8 +28,14 @@ const container = await createTelephonyContainer(config.telephony, {
 });
 const client = container.get(TelephonyTokens.Client);
 
-client.events$.subscribe((event) => {
+// Every event the core accepted for a call (its events$ leaves out what is not an event for the bot, such as an
+// unchanged state), and the incoming-call offers, which belong to no call yet.
+subscribe(acceptedEventsChannelName, (event) => {
   if (event.callId && event.eventId)
+    report({ callId: event.callId, eventId: event.eventId, type: event.type });
+});
+client.events$.subscribe((event) => {
+  if (event.type === 'call.incoming' && event.callId && event.eventId)
     report({ callId: event.callId, eventId: event.eventId, type: event.type });
 });
 

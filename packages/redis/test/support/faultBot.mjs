@@ -7,7 +7,13 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { appendFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { callTakeovers, createTelephonyContainer, TelephonyError, TelephonyTokens } from '@switchboard/core';
+import {
+  acceptedEventsChannelName,
+  callTakeovers,
+  createTelephonyContainer,
+  TelephonyError,
+  TelephonyTokens,
+} from '@switchboard/core';
 import { storeModule } from '../../dist/index.js';
 
 const config = JSON.parse(process.env.SWITCHBOARD_TEST_INSTANCE ?? '{}');
@@ -34,7 +40,9 @@ const container = await createTelephonyContainer(config.telephony, {
 });
 const client = container.get(TelephonyTokens.Client);
 
-client.events$.subscribe((event) => {
+// Every event the core accepted for a call, including those its events$ does not show (an unchanged state, a
+// recognize's prompt, tones a recognition consumed, a late notification of an ended call).
+subscribe(acceptedEventsChannelName, (event) => {
   if (event.callId && event.eventId && event.type !== 'call.incoming')
     record('applied', { callId: event.callId, eventId: event.eventId, type: event.type });
 });

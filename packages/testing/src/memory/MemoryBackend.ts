@@ -84,6 +84,8 @@ const extraCapabilities: readonly Capability[] = [
   'audio.receive',
   'audio.send',
   'transcript.receive',
+  // Trait: the simulated world's roster says who is on hold.
+  'roster.holdState',
 ];
 
 // Ended call ids remembered after release, so late operations reject `callEnded` rather than `callNotFound`.
@@ -185,8 +187,8 @@ export class MemoryBackend implements TelephonyBackend {
     this.#assertOpen();
     const call = this.#newCall(this.#nextId('call'), 'outbound');
     call.tasks.after(0, () => {
-      this.#emitRoster(call);
       this.#setState(call, 'connected');
+      this.#emitRoster(call);
     });
     return this.#handle(call);
   }
@@ -529,8 +531,9 @@ export class MemoryBackend implements TelephonyBackend {
         const moving = transferees.filter((party) => party.line === call);
         call.legs = call.legs.filter((leg) => !leg.party || !moving.includes(leg.party));
         PartyBridge.connect([...moving, answering]);
-        this.#emit(call, 'transfer.accepted', { reason: memoryResults.completed }, operationId);
+        // As ACS and Graph report it: the state first, then the transfer's outcome (docs/events.md, "Parity").
         this.#setState(call, 'transferAccepted');
+        this.#emit(call, 'transfer.accepted', { reason: memoryResults.completed }, operationId);
         this.#endCall(call, memoryResults.transferred);
       },
       decline: () => failed(memoryResults.declined),
@@ -718,10 +721,11 @@ export class MemoryBackend implements TelephonyBackend {
       });
     }
     party.join(call);
-    this.#emitRoster(call);
+    // As ACS and Graph report it: the call is connected first, then its roster.
     if (canTransition(call.state, 'connected') && (call.state === 'connecting' || call.state === 'ringing')) {
       this.#setState(call, 'connected');
     }
+    this.#emitRoster(call);
   }
 
   #endCall(call: MemoryCallRecord, reason: ResultInfo): void {

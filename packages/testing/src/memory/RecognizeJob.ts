@@ -79,7 +79,7 @@ export class RecognizeJob implements MediaJob {
     if (options.kind === 'choices') {
       const choice = options.choices.find((candidate) => candidate.tone === tone);
       if (choice) this.#complete({ kind: 'choice', label: choice.label }, memoryResults.dtmfOptionMatched);
-      else this.#fail(memoryResults.noMatch);
+      else this.#fail(memoryResults.wrongTone);
       return;
     }
     this.#collector?.push(tone);

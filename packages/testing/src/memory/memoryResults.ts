@@ -2,7 +2,7 @@ import type { ResultInfo } from '@switchboard/core';
 
 /**
  * The result codes the in-memory backend reports. Where ACS or Graph documents a code for the same situation it
- * is used (7000, 7015, 5002, 5234, 8508, 8533); otherwise the HTTP-like code alone, with subcode 0.
+ * is used (7000, 7015, 5002, 5234, 8508, 8533, 8534, 8547); otherwise the HTTP-like code alone, with subcode 0.
  */
 export const memoryResults = {
   completed: { code: 200, subcode: 0, message: 'Action completed successfully.' },
@@ -19,7 +19,9 @@ export const memoryResults = {
   dtmfOptionMatched: { code: 200, subcode: 8533, message: 'Action completed, DTMF option matched.' },
   speechOptionMatched: { code: 200, subcode: 0, message: 'Action completed, speech option matched.' },
   speechRecognized: { code: 200, subcode: 0, message: 'Action completed, speech recognized.' },
-  noMatch: { code: 400, subcode: 0, message: 'Action failed, the input matched no choice.' },
+  // ACS's codes for a wrong tone and an unmatched phrase (its troubleshooting-codes page), so `failure` reads noMatch.
+  wrongTone: { code: 400, subcode: 8534, message: 'Action failed, incorrect tone entered.' },
+  noMatch: { code: 400, subcode: 8547, message: 'Action failed, speech option not matched.' },
   canceled: { code: 400, subcode: 8508, message: 'Action failed, the operation was canceled.' },
   notRunning: { code: 400, subcode: 0, message: 'Action failed, nothing of this kind is running.' },
   alreadyRunning: { code: 400, subcode: 0, message: 'Action failed, it is already running.' },

@@ -275,11 +275,26 @@ export class GraphCallService implements GraphPartyHost {
     return { status: 200, body: this.liveCall(callId).resource() };
   }
 
+  /**
+   * DELETE of the bot's call: in a group call (two or more others) only the bot's leg ends and the others stay
+   * connected to each other; otherwise the call ends for everyone. Graph docs: call-delete ("For group calls,
+   * this will only delete your call leg and the underlying group call will still continue").
+   */
   deleteCall(callId: string): GraphResult {
     const call = this.liveCall(callId);
-    this.later(call, 0, () =>
-      this.endCall(call, { code: 0, subcode: 0, message: 'The application ended the call.' }, true),
-    );
+    this.later(call, 0, () => {
+      const others = call.parties();
+      const group = others.length >= 2;
+      this.endCall(
+        call,
+        { code: 0, subcode: 0, message: 'The application ended the call.' },
+        true,
+        {},
+        group ? 'stay' : 'leave',
+      );
+      if (group && others.length === 2)
+        this.link(others[0] as GraphSimulatedParty, others[1] as GraphSimulatedParty, callId);
+    });
     return { status: 204 };
   }
 
@@ -1009,6 +1024,7 @@ export class GraphCallService implements GraphPartyHost {
     resultInfo: GraphResultInfo,
     terminating: boolean,
     extra: Record<string, unknown> = {},
+    parties: 'leave' | 'stay' = 'leave',
   ): void {
     if (call.ended) return;
     if (terminating) {
@@ -1021,7 +1037,7 @@ export class GraphCallService implements GraphPartyHost {
     const data = { resultInfo: resultInfoJson(resultInfo), ...extra };
     this.notifyState(call, data);
     void this.notify(call, 'deleted', call.path, call.stateResource(data));
-    for (const party of call.parties()) party.leave();
+    if (parties === 'leave') for (const party of call.parties()) party.leave();
   }
 
   /** Stops a call's timers, rings and media. */

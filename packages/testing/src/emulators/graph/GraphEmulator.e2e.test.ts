@@ -511,7 +511,16 @@ describe('GraphEmulator (real MSAL and Graph clients over loopback https)', () =
       resultInfo: { code: 400, subcode: 8508 },
     });
 
+    // DELETE ends only the bot's leg of a group call: the others stay connected (Graph docs: call-delete).
     await client.api(`/communications/calls/${callId}`).delete();
+    await waitFor(
+      (r) =>
+        r.notification.changeType === 'deleted' &&
+        r.notification.resourceUrl === `/communications/calls/${callId}`,
+    );
+    expect(alex.inCall).toBe(true);
+    expect(sam.inCall).toBe(true);
+    await alex.hangUp();
     await alex.waitForHangUp();
     await sam.waitForHangUp();
     await waitFor(

@@ -1,18 +1,15 @@
-import {
-  type Clock,
-  type DtmfCollectionOutcome,
-  DtmfCollector,
-  type DtmfTone,
-  type RecognizeOptions,
-  type ResultInfo,
-  type TelephonyEvent,
-} from '@switchboard/core';
+import type { Clock } from '../clock/Clock.js';
+import type { DtmfTone } from '../events/DtmfTone.js';
+import type { ResultInfo } from '../events/ResultInfo.js';
+import type { BackendName, TelephonyEvent } from '../events/TelephonyEvent.js';
+import { type DtmfCollectionOutcome, DtmfCollector } from './DtmfCollector.js';
+import { recognizeFailureOf } from './RecognizeFailure.js';
+import type { RecognizeOptions } from './RecognizeOptions.js';
 
-/** The DTMF recognize options (the only kind Graph supports). */
+/** The DTMF recognize options (the only kind that can be built on tones). */
 export type DtmfRecognizeOptions = Extract<RecognizeOptions, { kind: 'dtmf' }>;
 
 interface Recognition {
-  readonly callId: string;
   readonly operationId: string;
   readonly collector: DtmfCollector;
   readonly interruptPrompt: boolean;
@@ -20,22 +17,25 @@ interface Recognition {
 }
 
 /**
- * DTMF recognition for Graph, which only delivers single tones (subscribe-to-tone): one core `DtmfCollector` per
- * recognize operation, started when its prompt has finished (or at once without a prompt), fed the call's
- * `dtmf.received` tones, and reporting `recognize.completed` / `recognize.failed` / `recognize.canceled` with
- * the operation's `operationId` through `emit`, with the same result codes as ACS.
+ * DTMF recognition built on a call's tone stream, for backends with the `recognize.fromTones` trait (Graph's
+ * subscribe-to-tone delivers single tones): one `DtmfCollector` per recognize operation, started when its prompt
+ * has finished (or at once without a prompt), fed the call's tones, and reporting `recognize.completed` /
+ * `recognize.failed` / `recognize.canceled` with the operation's `operationId` through `emit`, with the result
+ * codes ACS uses, so every backend reads the same.
  */
-export class DtmfRecognitions {
+export class ToneRecognitions {
   readonly #byOperation = new Map<string, Recognition>();
 
   constructor(
+    private readonly call: { readonly backend: BackendName; readonly callId: string },
     private readonly clock: Clock,
     private readonly emit: (event: TelephonyEvent) => void,
   ) {}
 
   /** Registers a recognition; it listens once `listen()` is called (after the prompt) or a tone barges in. */
-  begin(callId: string, operationId: string, options: DtmfRecognizeOptions, withPrompt: boolean): void {
-    this.cancelOperation(operationId);
+  begin(operationId: string, options: DtmfRecognizeOptions): void {
+    this.drop(operationId);
+    const withPrompt = options.prompt !== undefined;
     const collector = new DtmfCollector(
       {
         ...(options.maxTones !== undefined ? { maxTones: options.maxTones } : {}),
@@ -51,7 +51,6 @@ export class DtmfRecognitions {
       (outcome) => this.#finish(operationId, outcome),
     );
     this.#byOperation.set(operationId, {
-      callId,
       operationId,
       collector,
       interruptPrompt: options.interruptPrompt !== false,
@@ -65,10 +64,9 @@ export class DtmfRecognitions {
     return this.#byOperation.has(operationId);
   }
 
-  /** Whether any recognition runs on the call. */
-  activeOn(callId: string): boolean {
-    for (const recognition of this.#byOperation.values()) if (recognition.callId === callId) return true;
-    return false;
+  /** Whether any recognition runs. */
+  get active(): boolean {
+    return this.#byOperation.size > 0;
   }
 
   /** The prompt has finished playing: the initial silence timeout starts now. */
@@ -79,18 +77,25 @@ export class DtmfRecognitions {
     recognition.collector.start();
   }
 
-  /** The prompt failed: the recognition fails with the prompt's reason. */
+  /** The prompt failed: the recognition fails with the prompt's reason (`promptFailed`). */
   promptFailed(operationId: string, reason: ResultInfo | undefined): void {
     const recognition = this.#byOperation.get(operationId);
     if (recognition === undefined) return;
     this.#remove(recognition);
-    this.emit(this.#event(recognition, 'recognize.failed', reason));
+    this.emit(this.#event(recognition, 'recognize.failed', reason, 'promptFailed'));
   }
 
-  /** One tone on a call: fed to every recognition listening there. */
-  tone(callId: string, tone: DtmfTone): void {
+  /** The prompt was canceled: so is the recognition. */
+  promptCanceled(operationId: string, reason: ResultInfo | undefined): void {
+    const recognition = this.#byOperation.get(operationId);
+    if (recognition === undefined) return;
+    this.#remove(recognition);
+    this.emit(this.#event(recognition, 'recognize.canceled', reason, 'canceled'));
+  }
+
+  /** One tone: fed to every recognition listening (or barging into its prompt). */
+  tone(tone: DtmfTone): void {
     for (const recognition of [...this.#byOperation.values()]) {
-      if (recognition.callId !== callId) continue;
       if (recognition.promptPending) {
         if (!recognition.interruptPrompt) continue;
         recognition.promptPending = false;
@@ -99,24 +104,18 @@ export class DtmfRecognitions {
     }
   }
 
-  /** Cancels one recognition without reporting anything (its request failed). */
-  cancelOperation(operationId: string): void {
+  /** Forgets one recognition without reporting anything (its operation settled otherwise). */
+  drop(operationId: string): void {
     const recognition = this.#byOperation.get(operationId);
     if (recognition !== undefined) this.#remove(recognition);
   }
 
-  /** Cancels every recognition on a call; with `report`, each emits `recognize.canceled`. */
-  cancelCall(callId: string, report: boolean): void {
+  /** Cancels every recognition; with `report`, each emits `recognize.canceled`. */
+  cancelAll(report: boolean): void {
     for (const recognition of [...this.#byOperation.values()]) {
-      if (recognition.callId !== callId) continue;
       this.#remove(recognition);
-      if (report) this.emit(this.#event(recognition, 'recognize.canceled', undefined));
+      if (report) this.emit(this.#event(recognition, 'recognize.canceled', undefined, 'canceled'));
     }
-  }
-
-  /** Cancels everything silently (the backend closes). */
-  cancelAll(): void {
-    for (const recognition of [...this.#byOperation.values()]) this.#remove(recognition);
   }
 
   #remove(recognition: Recognition): void {
@@ -135,15 +134,23 @@ export class DtmfRecognitions {
         reason: outcome.reason,
       });
     } else {
-      this.emit(this.#event(recognition, 'recognize.failed', outcome.reason, outcome));
+      this.emit(
+        this.#event(
+          recognition,
+          'recognize.failed',
+          outcome.reason,
+          recognizeFailureOf(outcome.reason),
+          outcome,
+        ),
+      );
     }
   }
 
   #base<T extends string>(recognition: Recognition, type: T, raw: unknown) {
     return {
       type,
-      backend: 'graph' as const,
-      callId: recognition.callId,
+      backend: this.call.backend,
+      callId: this.call.callId,
       at: new Date(this.clock.now()).toISOString(),
       raw,
       operationId: recognition.operationId,
@@ -154,8 +161,13 @@ export class DtmfRecognitions {
     recognition: Recognition,
     type: 'recognize.failed' | 'recognize.canceled',
     reason: ResultInfo | undefined,
+    failure: ReturnType<typeof recognizeFailureOf>,
     raw: unknown = { operationId: recognition.operationId, type },
   ): TelephonyEvent {
-    return { ...this.#base(recognition, type, raw), ...(reason === undefined ? {} : { reason }) };
+    return {
+      ...this.#base(recognition, type, raw),
+      failure,
+      ...(reason === undefined ? {} : { reason }),
+    } as TelephonyEvent;
   }
 }

@@ -1,14 +1,39 @@
-import type { DtmfTone, TelephonyEventOf } from '@switchboard/core';
-import { VirtualClock } from '@switchboard/testing';
 import { describe, expect, it } from 'vitest';
-import { ToneSequencer } from '../src/state/ToneSequencer.js';
+import type { Clock, DtmfTone, TelephonyEventOf, TimerHandle } from '../src/index.js';
+import { ToneSequencer } from '../src/index.js';
+
+/** A clock that moves only when the test advances it. */
+class ManualClock implements Clock {
+  #now = 0;
+  #timers = new Map<number, { at: number; run: () => void }>();
+  #next = 1;
+  now(): number {
+    return this.#now;
+  }
+  setTimeout(run: () => void, ms: number): TimerHandle {
+    const id = this.#next++;
+    this.#timers.set(id, { at: this.#now + ms, run });
+    return id as unknown as TimerHandle;
+  }
+  clearTimeout(handle: TimerHandle): void {
+    this.#timers.delete(handle as unknown as number);
+  }
+  async advance(ms: number): Promise<void> {
+    this.#now += ms;
+    for (const [id, timer] of [...this.#timers]) {
+      if (timer.at > this.#now) continue;
+      this.#timers.delete(id);
+      timer.run();
+    }
+  }
+}
 
 function tone(sequenceId: number, value: DtmfTone, callId = 'call-1'): TelephonyEventOf<'dtmf.received'> {
   return { type: 'dtmf.received', backend: 'graph', callId, at: '', raw: null, tone: value, sequenceId };
 }
 
 function setUp() {
-  const clock = new VirtualClock();
+  const clock = new ManualClock();
   const released: string[] = [];
   const sequencer = new ToneSequencer(
     clock,

@@ -1,4 +1,5 @@
-import type { Clock, TelephonyEventOf, TimerHandle } from '@switchboard/core';
+import type { Clock, TimerHandle } from '../clock/Clock.js';
+import type { TelephonyEventOf } from '../events/TelephonyEvent.js';
 
 type ToneEvent = TelephonyEventOf<'dtmf.received'>;
 
@@ -16,7 +17,7 @@ const rememberedTones = 256;
 const firstSequenceId = 1;
 
 /**
- * Puts a call's tones back in `sequenceId` order. Graph numbers a call's tones from 1 and sends each as its own
+ * Puts a call's tones back in `sequenceId` order, for backends with the `dtmf.sequenced` trait. Graph numbers a call's tones from 1 and sends each as its own
  * notification, and they may arrive out of order; a tone that arrives ahead of a gap (including before tone 1)
  * is held until the gap fills, or for `gapWaitMs` at most,
  * after which the held tones are released in order. Repeated deliveries are dropped; tones without a sequence id
