@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevPhone, startDevPhone } from '../src/index.js';
+import { findChromium } from './support/findChromium.js';
 
-// Debian's Chromium, as `.ci/run` installs it; a fresh profile each run.
-const chromiumPath = '/usr/bin/chromium';
+// The machine's Chromium (as `pnpm test` makes sure there is one); a fresh profile each run.
+const chromiumPath = findChromium();
 const chromiumFlags = [
   '--headless',
   '--no-sandbox',
