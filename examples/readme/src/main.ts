@@ -7,4 +7,6 @@ const client = container.get(TelephonyTokens.Client);
 bot(client);
 
 // Mount the webhook handler on any Node server (node:http, Express, …):
-createServer(client.nodeHandler).listen(Number(process.env.PORT ?? 3978));
+const server = createServer(client.nodeHandler).listen(Number(process.env.PORT ?? 3978), () =>
+  console.log('webhooks at', server.address()),
+);

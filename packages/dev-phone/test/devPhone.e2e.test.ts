@@ -1,6 +1,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runIvrBot } from '@switchboard/example-ivr-bot';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevPhone, startDevPhone } from '../src/index.js';
@@ -27,7 +28,7 @@ let profile: string;
 let page: Page;
 
 beforeAll(async () => {
-  dev = await startDevPhone({ port: 0, promptDurationMs: 300, ringDurationMs: 200 });
+  dev = await startDevPhone({ bot: runIvrBot, port: 0, promptDurationMs: 300, ringDurationMs: 200 });
   profile = await mkdtemp(join(tmpdir(), 'switchboard-dev-phone-'));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { runIvrBot } from '@switchboard/example-ivr-bot';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type BoardSnapshot,
@@ -52,7 +53,7 @@ describe('the dev phone server', () => {
   });
 
   it('answers bad input with 4xx and a reason, never a crash', async () => {
-    dev = await startDevPhone({ port: 0, promptDurationMs: 50 });
+    dev = await startDevPhone({ bot: runIvrBot, port: 0, promptDurationMs: 50 });
     expect((await post('/api/phones', 'not json')).status).toBe(400);
     expect((await post('/api/phones', { number: '12345' })).status).toBe(400);
     expect((await post('/api/phones', { number: 42 })).status).toBe(400);
@@ -69,7 +70,7 @@ describe('the dev phone server', () => {
   });
 
   it('streams a snapshot then each change as server-sent events', async () => {
-    dev = await startDevPhone({ port: 0, promptDurationMs: 50 });
+    dev = await startDevPhone({ bot: runIvrBot, port: 0, promptDurationMs: 50 });
     const controller = new AbortController();
     const response = await fetch(new URL('/events', dev.url), { signal: controller.signal });
     expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
@@ -94,7 +95,13 @@ describe('the dev phone server', () => {
   });
 
   it('watches the bot running against the ACS emulator', async () => {
-    dev = await startDevPhone({ backend: 'acs', port: 0, promptDurationMs: 50, ringDurationMs: 50 });
+    dev = await startDevPhone({
+      bot: runIvrBot,
+      backend: 'acs',
+      port: 0,
+      promptDurationMs: 50,
+      ringDurationMs: 50,
+    });
     expect(dev.session.description).toMatch(/ACS emulator/);
     await post(`${caller}/dial`);
     await until((s) => s.phones[0]?.heard.some((text) => text.includes('press 1')) === true);
@@ -108,7 +115,13 @@ describe('the dev phone server', () => {
   });
 
   it('watches the bot running against the Graph emulator', async () => {
-    dev = await startDevPhone({ backend: 'graph', port: 0, promptDurationMs: 50, ringDurationMs: 50 });
+    dev = await startDevPhone({
+      bot: runIvrBot,
+      backend: 'graph',
+      port: 0,
+      promptDurationMs: 50,
+      ringDurationMs: 50,
+    });
     await post(`${caller}/dial`);
     await until((s) => s.phones[0]?.heard.length === 2);
     await post(`${caller}/digits`, { digits: '9' });

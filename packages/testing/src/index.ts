@@ -1,4 +1,5 @@
-// The public API of @switchboard/testing. Every export is listed explicitly; types with `export type`.
+// The public API of @switchboard/testing. Every export is listed explicitly; types with `export type`. Nothing
+// here imports vitest: the vitest suites are at `@switchboard/testing/vitest` (src/vitest.ts).
 // Each section is maintained by the work that owns its folder.
 
 // --- clock, in-memory backend, simulated phone network (src/clock, src/memory, src/simulation) ---
@@ -16,9 +17,7 @@ export type { PhonePartyHost } from './simulation/PhoneParty.js';
 export { PhoneParty } from './simulation/PhoneParty.js';
 export type { PartyBehaviour, SimulatedNetwork, SimulatedParty } from './simulation/SimulatedNetwork.js';
 
-// --- conformance suite (src/conformance) ---
-export type { ConformanceHarness } from './conformance/ConformanceHarness.js';
-export { describeBackendConformance } from './conformance/describeBackendConformance.js';
+// --- conformance suite (src/conformance) and webhook attack suite (src/attacks): at @switchboard/testing/vitest ---
 
 // --- auth: test token issuer and key server (src/auth) ---
 export type { TestKeyServerOptions } from './auth/TestKeyServer.js';
@@ -50,9 +49,7 @@ export { EmulatedStreamConnection } from './emulators/acs/streaming/EmulatedStre
 export type { PacedStream } from './emulators/acs/streaming/FramePacer.js';
 export { FramePacer } from './emulators/acs/streaming/FramePacer.js';
 
-// --- webhook attack suite (src/attacks, reliability and security) ---
-export type { AttackRequest, WebhookAttackTarget } from './attacks/describeWebhookAttackSuite.js';
-export { describeWebhookAttackSuite } from './attacks/describeWebhookAttackSuite.js';
+// --- webhook attack helpers (src/attacks, reliability and security); the suite is at @switchboard/testing/vitest ---
 export type { KeySet } from './attacks/SwitchableKeyServer.js';
 export { SwitchableKeyServer } from './attacks/SwitchableKeyServer.js';
 export type { JsonMutation } from './attacks/mutateJson.js';

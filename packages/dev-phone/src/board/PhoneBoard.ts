@@ -41,6 +41,12 @@ export interface TimelineEntry {
   readonly operationId?: string;
 }
 
+/** A failure of the bot the page reports (it threw, or a promise of it rejected with nobody to catch it). */
+export interface BotErrorView {
+  readonly at: string;
+  readonly message: string;
+}
+
 /** Everything the page shows, at once. */
 export interface BoardSnapshot {
   readonly description: string;
@@ -48,6 +54,7 @@ export interface BoardSnapshot {
   readonly phones: readonly PhoneView[];
   readonly calls: readonly CallSummary[];
   readonly timeline: readonly TimelineEntry[];
+  readonly botErrors: readonly BotErrorView[];
 }
 
 /** What the page is told as it happens. */
@@ -56,7 +63,8 @@ export type BoardMessage =
   | { readonly kind: 'phone'; readonly phone: PhoneView }
   | { readonly kind: 'prompt'; readonly phoneId: string; readonly text: string }
   | { readonly kind: 'call'; readonly call: CallSummary }
-  | { readonly kind: 'event'; readonly entry: TimelineEntry };
+  | { readonly kind: 'event'; readonly entry: TimelineEntry }
+  | { readonly kind: 'botError'; readonly error: BotErrorView };
 
 /** Thrown for a request the board cannot carry out (unknown phone, bad number, no call to join). */
 export class BoardError extends Error {
@@ -79,6 +87,7 @@ interface TrackedPhone {
 
 const maxTimeline = 500;
 const maxEndedCalls = 20;
+const maxBotErrors = 20;
 const e164 = /^\+[1-9][0-9]{6,14}$/;
 
 function statusOf(party: SimulatedParty): PhoneView['status'] {
@@ -110,6 +119,7 @@ export class PhoneBoard {
   readonly #phones = new Map<string, TrackedPhone>();
   readonly #calls = new Map<string, CallSummary>();
   readonly #timeline: TimelineEntry[] = [];
+  readonly #botErrors: BotErrorView[] = [];
   readonly #listeners = new Set<(message: BoardMessage) => void>();
   readonly #subscription: Subscription;
   readonly #poller: ReturnType<typeof setInterval>;
@@ -206,7 +216,21 @@ export class PhoneBoard {
       phones: [...this.#phones.values()].map((tracked) => this.#view(tracked)),
       calls: [...this.#calls.values()],
       timeline: [...this.#timeline],
+      botErrors: [...this.#botErrors],
     };
+  }
+
+  /** Shows a failure of the bot on the page (the dev phone keeps serving). */
+  reportBotError(error: unknown): BotErrorView {
+    const message =
+      error instanceof Error
+        ? (error.stack ?? `${error.name}: ${error.message}`)
+        : `the bot threw ${String(error)}`;
+    const view: BotErrorView = { at: new Date().toISOString(), message };
+    this.#botErrors.push(view);
+    if (this.#botErrors.length > maxBotErrors) this.#botErrors.shift();
+    this.#publish({ kind: 'botError', error: view });
+    return view;
   }
 
   /** Calls `listener` with every change; returns how to stop. */
