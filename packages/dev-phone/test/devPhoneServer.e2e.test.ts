@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { runIvrBot } from '@switchboard/example-ivr-bot';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   type BoardSnapshot,
   BotModuleError,
@@ -128,5 +128,54 @@ describe('the dev phone server', () => {
     const state = await until((s) => s.phones[0]?.status === 'idle' && s.phones[0].heard.length >= 3);
     expect(state.backend).toBe('graph');
     expect(state.timeline.some((entry) => entry.type === 'call.incoming')).toBe(true);
+  });
+
+  it('invites a party on the ACS emulator: it rings, answers and joins; a declined invitation says why', async () => {
+    dev = await startDevPhone({
+      bot: runIvrBot,
+      backend: 'acs',
+      port: 0,
+      promptDurationMs: 50,
+      ringDurationMs: 50,
+    });
+    const notices: string[] = [];
+    dev.board.subscribe((message) => {
+      if (message.kind === 'notice') notices.push(message.text);
+    });
+    await post('/api/phones', { number: '+14255550177', name: 'Colleague' });
+    await post('/api/phones', { number: '+14255550178', name: 'Busy' });
+    await post(`${caller}/dial`);
+    await until((s) => s.phones[0]?.heard.some((text) => text.includes('press 1')) === true);
+    expect((await post('/api/phones/p14255550177/invite')).status).toBe(200);
+    await until((s) => s.phones.find((p) => p.id === 'p14255550177')?.status === 'ringing');
+    await post('/api/phones/p14255550177/answer');
+    const joined = await until(
+      (s) => s.calls.some((c) => c.participants.some((p) => p.name === 'Colleague')) === true,
+    );
+    expect(joined.phones.find((p) => p.id === 'p14255550177')?.status).toBe('inCall');
+    // A phone already in a call cannot be invited, and says so.
+    const again = await post('/api/phones/p14255550177/invite');
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: string }).error).toMatch(/already in a call/);
+
+    await post('/api/phones/p14255550178/invite');
+    await until((s) => s.phones.find((p) => p.id === 'p14255550178')?.status === 'ringing');
+    await post('/api/phones/p14255550178/decline');
+    await vi.waitFor(() =>
+      expect(notices.join('\n')).toMatch(/The bot could not add Busy \(\+14255550178\)/),
+    );
+    await post(`${caller}/hangup`);
+  });
+
+  it('puts a phone on hold and back, and says so', async () => {
+    dev = await startDevPhone({ bot: runIvrBot, port: 0, promptDurationMs: 50 });
+    await post(`${caller}/dial`);
+    await until((s) => s.phones[0]?.status === 'inCall');
+    await post(`${caller}/hold`);
+    const held = await until((s) => s.phones[0]?.onHold === true);
+    expect(held.calls[0]?.participants.find((p) => p.name === 'You')?.isOnHold).toBe(true);
+    await post(`${caller}/unhold`);
+    await until((s) => s.phones[0]?.onHold === false);
+    await post(`${caller}/hangup`);
   });
 });
