@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Logger, phone, silentLogger } from '@switchboard/core';
-import {
-  describeWebhookAttackSuite,
-  type KeySet,
-  ShiftableClock,
-  SwitchableKeyServer,
-  TestTokenIssuer,
-  type WebhookAttackTarget,
-} from '@switchboard/testing';
+import { type KeySet, ShiftableClock, SwitchableKeyServer, TestTokenIssuer } from '@switchboard/testing';
+import { describeWebhookAttackSuite, type WebhookAttackTarget } from '@switchboard/testing/vitest';
 import { acsCallbackIssuer } from '../src/webhook/AcsWebhookAuth.js';
 import { startAcsStack } from './support/startAcsStack.js';
 

@@ -1,4 +1,4 @@
-import { describeBackendConformance } from '@switchboard/testing';
+import { describeBackendConformance } from '@switchboard/testing/vitest';
 import { startAcsStack } from './support/startAcsStack.js';
 
 // The shared backend conformance suite, run on the ACS adapter against the emulator over real HTTP with the

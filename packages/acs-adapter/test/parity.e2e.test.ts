@@ -1,4 +1,4 @@
-import { describeParityScenarios } from '@switchboard/testing';
+import { describeParityScenarios } from '@switchboard/testing/vitest';
 import { startAcsStack } from './support/startAcsStack.js';
 
 // The parity scenarios on the ACS adapter against the emulator over real HTTP: the same assertions as memory and Graph.

@@ -34,6 +34,8 @@ export type {
 } from './call/Call.js';
 export type { CallState } from './call/CallState.js';
 export { callStates, canTransition, hasReachedState, isFinalState } from './call/CallState.js';
+export type { HandleCallOptions } from './call/handleCall.js';
+export { handleCall, isCallEnded } from './call/handleCall.js';
 
 // participants
 export type { Participant } from './participants/Participant.js';

@@ -51,9 +51,10 @@ async function listen(server: Server): Promise<string> {
 
 const mounts: Record<string, Mount> = {
   'node:http': async (client) => {
-    // README: node:http
-    const server = createServer(client.nodeHandler);
-    const url = await listen(server);
+    // README: node:http (on any free port)
+    const server = createServer(client.nodeHandler).listen(0);
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/calls`;
     return { url, close: async () => void server.close() };
   },
   Express: async (client) => {

@@ -4,10 +4,12 @@ import { loadBotModule } from './bot/BotModule.js';
 import type { DevBackend } from './session/DevSession.js';
 import { startDevPhone } from './startDevPhone.js';
 
-// `pnpm dev [bot-module] [--backend memory|acs|graph] [--port 5175] [--host 127.0.0.1] [--prompt-ms 1500]`
-const usage = `Usage: pnpm dev [bot-module] [options]
+// `switchboard-dev-phone [bot-module] [--backend memory|acs|graph] [--port 5175] [--host 127.0.0.1] …`
+// (`pnpm dev` in the Switchboard repository; `npx switchboard-dev-phone` where @switchboard/dev-phone is installed)
+const usage = `Usage: switchboard-dev-phone [bot-module] [options]
 
-Runs a bot (default: the example IVR) and serves a browser phone to call it.
+Runs a bot (default: a sample one-key menu) and serves a browser phone to call it. What the bot throws is
+shown on the page; the dev phone keeps running.
 
   bot-module           a module whose default (or "bot") export is a function taking a TelephonyClient
   --backend <name>     memory (default), or acs / graph to watch the bot against the loopback emulator
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
   const promptDurationMs = numberOption(values['prompt-ms'], 'prompt-ms');
   const dev = await startDevPhone({
     backend: backend as DevBackend,
+    catchBotErrors: true,
     ...(bot ? { bot } : {}),
     ...(values.host ? { host: values.host } : {}),
     ...(port === undefined ? {} : { port }),
@@ -58,9 +61,17 @@ async function main(): Promise<void> {
     ...(promptDurationMs === undefined ? {} : { promptDurationMs }),
   });
   process.stdout.write(
-    `Switchboard dev phone: ${botModule ?? 'the example IVR bot'} on ${dev.session.description}\n` +
+    `Switchboard dev phone: ${botModule ?? 'the sample bot'} on ${dev.session.description}\n` +
       `Open ${dev.url} and press "Call the bot". Ctrl+C stops.\n`,
   );
+  const printBotError = (error: { readonly message: string }) =>
+    process.stderr.write(
+      `the bot failed (shown on the page; the dev phone keeps running):\n${error.message}\n`,
+    );
+  for (const error of dev.board.snapshot().botErrors) printBotError(error);
+  dev.board.subscribe((message) => {
+    if (message.kind === 'botError') printBotError(message.error);
+  });
   const stop = () => {
     dev.close().then(
       () => process.exit(0),

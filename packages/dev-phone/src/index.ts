@@ -1,6 +1,7 @@
 // The public API of @switchboard/dev-phone. Every export is listed explicitly; types with `export type`.
 export type {
   BoardMessage,
+  BotErrorView,
   BoardSnapshot,
   CallSummary,
   PhoneView,
@@ -11,6 +12,8 @@ export { BoardError, PhoneBoard } from './board/PhoneBoard.js';
 export { describeEvent, nameOf } from './board/describeEvent.js';
 export type { BotFunction } from './bot/BotModule.js';
 export { BotModuleError, loadBotModule } from './bot/BotModule.js';
+export { catchBotErrors } from './bot/catchBotErrors.js';
+export { sampleBot, sampleSalesLine } from './bot/sampleBot.js';
 export { devPhonePage } from './page/devPhonePage.js';
 export type { DevPhoneServerOptions } from './server/DevPhoneServer.js';
 export { DevPhoneServer } from './server/DevPhoneServer.js';

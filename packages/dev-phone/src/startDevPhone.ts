@@ -1,14 +1,22 @@
 import type { TelephonyClient } from '@switchboard/core';
 import { PhoneBoard } from './board/PhoneBoard.js';
 import type { BotFunction } from './bot/BotModule.js';
+import { catchBotErrors } from './bot/catchBotErrors.js';
+import { sampleBot } from './bot/sampleBot.js';
 import { DevPhoneServer } from './server/DevPhoneServer.js';
 import type { DevSession } from './session/DevSession.js';
 import { type DevSessionOptions, startDevSession } from './session/startDevSession.js';
 
 /** Options of `startDevPhone`. */
 export interface DevPhoneOptions extends DevSessionOptions {
-  /** The bot to run (default: the example IVR bot). */
+  /** The bot to run (default: `sampleBot`, a one-key menu). */
   readonly bot?: BotFunction;
+  /**
+   * Report on the page what the bot throws where nobody awaits it (unhandled rejections, errors thrown in
+   * subscribers), and a bot that fails to start, instead of letting them end the process. Process-wide, so off
+   * by default; the command line turns it on.
+   */
+  readonly catchBotErrors?: boolean;
   readonly host?: string;
   /** Default 5175; 0 picks a free port. */
   readonly port?: number;
@@ -25,11 +33,6 @@ export interface DevPhone {
   close(): Promise<void>;
 }
 
-async function defaultBot(): Promise<BotFunction> {
-  const example = await import('@switchboard/example-ivr-bot');
-  return example.runIvrBot;
-}
-
 /**
  * Starts a bot on the chosen backend (in memory by default), with a browser phone to call it.
  *
@@ -42,10 +45,18 @@ export async function startDevPhone(options: DevPhoneOptions = {}): Promise<DevP
   const board = new PhoneBoard(session);
   const server = new DevPhoneServer(board);
   let stopBot: (() => void | Promise<void>) | undefined;
+  const stopCatching = options.catchBotErrors
+    ? catchBotErrors((error) => board.reportBotError(error))
+    : undefined;
   try {
-    const bot = options.bot ?? (await defaultBot());
-    const stop = await bot(session.client);
-    if (typeof stop === 'function') stopBot = stop;
+    const bot = options.bot ?? sampleBot;
+    try {
+      const stop = await bot(session.client);
+      if (typeof stop === 'function') stopBot = stop;
+    } catch (error) {
+      if (!stopCatching) throw error;
+      board.reportBotError(error);
+    }
     board.addPhone(options.phoneNumber ?? '+14255550100', 'You');
     const url = await server.listen({
       ...(options.host ? { host: options.host } : {}),
@@ -61,6 +72,7 @@ export async function startDevPhone(options: DevPhoneOptions = {}): Promise<DevP
         board.close();
         await stopBot?.();
         await session.close();
+        stopCatching?.();
       },
     };
   } catch (error) {
@@ -68,6 +80,7 @@ export async function startDevPhone(options: DevPhoneOptions = {}): Promise<DevP
     board.close();
     await stopBot?.();
     await session.close();
+    stopCatching?.();
     throw error;
   }
 }

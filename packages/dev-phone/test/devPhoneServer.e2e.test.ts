@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { runIvrBot } from '@switchboard/example-ivr-bot';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   type BoardSnapshot,
   BotModuleError,
@@ -52,7 +53,7 @@ describe('the dev phone server', () => {
   });
 
   it('answers bad input with 4xx and a reason, never a crash', async () => {
-    dev = await startDevPhone({ port: 0, promptDurationMs: 50 });
+    dev = await startDevPhone({ bot: runIvrBot, port: 0, promptDurationMs: 50 });
     expect((await post('/api/phones', 'not json')).status).toBe(400);
     expect((await post('/api/phones', { number: '12345' })).status).toBe(400);
     expect((await post('/api/phones', { number: 42 })).status).toBe(400);
@@ -69,7 +70,7 @@ describe('the dev phone server', () => {
   });
 
   it('streams a snapshot then each change as server-sent events', async () => {
-    dev = await startDevPhone({ port: 0, promptDurationMs: 50 });
+    dev = await startDevPhone({ bot: runIvrBot, port: 0, promptDurationMs: 50 });
     const controller = new AbortController();
     const response = await fetch(new URL('/events', dev.url), { signal: controller.signal });
     expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
@@ -94,7 +95,13 @@ describe('the dev phone server', () => {
   });
 
   it('watches the bot running against the ACS emulator', async () => {
-    dev = await startDevPhone({ backend: 'acs', port: 0, promptDurationMs: 50, ringDurationMs: 50 });
+    dev = await startDevPhone({
+      bot: runIvrBot,
+      backend: 'acs',
+      port: 0,
+      promptDurationMs: 50,
+      ringDurationMs: 50,
+    });
     expect(dev.session.description).toMatch(/ACS emulator/);
     await post(`${caller}/dial`);
     await until((s) => s.phones[0]?.heard.some((text) => text.includes('press 1')) === true);
@@ -108,12 +115,67 @@ describe('the dev phone server', () => {
   });
 
   it('watches the bot running against the Graph emulator', async () => {
-    dev = await startDevPhone({ backend: 'graph', port: 0, promptDurationMs: 50, ringDurationMs: 50 });
+    dev = await startDevPhone({
+      bot: runIvrBot,
+      backend: 'graph',
+      port: 0,
+      promptDurationMs: 50,
+      ringDurationMs: 50,
+    });
     await post(`${caller}/dial`);
     await until((s) => s.phones[0]?.heard.length === 2);
     await post(`${caller}/digits`, { digits: '9' });
     const state = await until((s) => s.phones[0]?.status === 'idle' && s.phones[0].heard.length >= 3);
     expect(state.backend).toBe('graph');
     expect(state.timeline.some((entry) => entry.type === 'call.incoming')).toBe(true);
+  });
+
+  it('invites a party on the ACS emulator: it rings, answers and joins; a declined invitation says why', async () => {
+    dev = await startDevPhone({
+      bot: runIvrBot,
+      backend: 'acs',
+      port: 0,
+      promptDurationMs: 50,
+      ringDurationMs: 50,
+    });
+    const notices: string[] = [];
+    dev.board.subscribe((message) => {
+      if (message.kind === 'notice') notices.push(message.text);
+    });
+    await post('/api/phones', { number: '+14255550177', name: 'Colleague' });
+    await post('/api/phones', { number: '+14255550178', name: 'Busy' });
+    await post(`${caller}/dial`);
+    await until((s) => s.phones[0]?.heard.some((text) => text.includes('press 1')) === true);
+    expect((await post('/api/phones/p14255550177/invite')).status).toBe(200);
+    await until((s) => s.phones.find((p) => p.id === 'p14255550177')?.status === 'ringing');
+    await post('/api/phones/p14255550177/answer');
+    const joined = await until(
+      (s) => s.calls.some((c) => c.participants.some((p) => p.name === 'Colleague')) === true,
+    );
+    expect(joined.phones.find((p) => p.id === 'p14255550177')?.status).toBe('inCall');
+    // A phone already in a call cannot be invited, and says so.
+    const again = await post('/api/phones/p14255550177/invite');
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: string }).error).toMatch(/already in a call/);
+
+    await post('/api/phones/p14255550178/invite');
+    await until((s) => s.phones.find((p) => p.id === 'p14255550178')?.status === 'ringing');
+    await post('/api/phones/p14255550178/decline');
+    await vi.waitFor(() =>
+      expect(notices.join('\n')).toMatch(/The bot could not add Busy \(\+14255550178\)/),
+    );
+    await post(`${caller}/hangup`);
+  });
+
+  it('puts a phone on hold and back, and says so', async () => {
+    dev = await startDevPhone({ bot: runIvrBot, port: 0, promptDurationMs: 50 });
+    await post(`${caller}/dial`);
+    await until((s) => s.phones[0]?.status === 'inCall');
+    await post(`${caller}/hold`);
+    const held = await until((s) => s.phones[0]?.onHold === true);
+    expect(held.calls[0]?.participants.find((p) => p.name === 'You')?.isOnHold).toBe(true);
+    await post(`${caller}/unhold`);
+    await until((s) => s.phones[0]?.onHold === false);
+    await post(`${caller}/hangup`);
   });
 });

@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Logger, phone, silentLogger, type TelephonyEvent } from '@switchboard/core';
-import {
-  describeWebhookAttackSuite,
-  type KeySet,
-  ShiftableClock,
-  SwitchableKeyServer,
-  TestTokenIssuer,
-  type WebhookAttackTarget,
-} from '@switchboard/testing';
+import { type KeySet, ShiftableClock, SwitchableKeyServer, TestTokenIssuer } from '@switchboard/testing';
+import { describeWebhookAttackSuite, type WebhookAttackTarget } from '@switchboard/testing/vitest';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { type GraphTestBed, startGraphTestBed } from './graphTestBed.js';
 

@@ -1,4 +1,4 @@
-import { describeBackendConformance } from '@switchboard/testing';
+import { describeBackendConformance } from '@switchboard/testing/vitest';
 import { startGraphTestBed } from './graphTestBed.js';
 
 // The whole Call contract against the Graph emulator over real https, with the real Graph client and MSAL.

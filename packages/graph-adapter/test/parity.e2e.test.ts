@@ -1,4 +1,4 @@
-import { describeParityScenarios } from '@switchboard/testing';
+import { describeParityScenarios } from '@switchboard/testing/vitest';
 import { startGraphTestBed } from './graphTestBed.js';
 
 // The parity scenarios on the Graph adapter against the emulator over real https: the same assertions as memory and ACS.

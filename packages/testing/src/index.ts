@@ -1,4 +1,5 @@
-// The public API of @switchboard/testing. Every export is listed explicitly; types with `export type`.
+// The public API of @switchboard/testing. Every export is listed explicitly; types with `export type`. Nothing
+// here imports vitest: the vitest suites are at `@switchboard/testing/vitest` (src/vitest.ts).
 // Each section is maintained by the work that owns its folder.
 // Importing the package registers the in-memory backend (src/memory/register.ts).
 import './memory/register.js';
@@ -21,10 +22,7 @@ export type { PhonePartyHost } from './simulation/PhoneParty.js';
 export { PhoneParty } from './simulation/PhoneParty.js';
 export type { PartyBehaviour, SimulatedNetwork, SimulatedParty } from './simulation/SimulatedNetwork.js';
 
-// --- conformance suite (src/conformance) ---
-export type { ConformanceHarness } from './conformance/ConformanceHarness.js';
-export { describeBackendConformance } from './conformance/describeBackendConformance.js';
-export { describeParityScenarios } from './conformance/describeParityScenarios.js';
+// --- conformance suite (src/conformance) and webhook attack suite (src/attacks): at @switchboard/testing/vitest ---
 
 // --- auth: test token issuer and key server (src/auth) ---
 export type { TestKeyServerOptions } from './auth/TestKeyServer.js';
@@ -56,15 +54,9 @@ export { EmulatedStreamConnection } from './emulators/acs/streaming/EmulatedStre
 export type { PacedStream } from './emulators/acs/streaming/FramePacer.js';
 export { FramePacer } from './emulators/acs/streaming/FramePacer.js';
 
-// --- webhook attack suite (src/attacks, reliability and security) ---
+// --- webhook attack helpers (src/attacks, reliability and security); the suite is at @switchboard/testing/vitest ---
 export type { EventGridAttackSurface } from './attacks/describeChannelAttacks.js';
 export type { MediaAttackSurface } from './attacks/describeMediaAttacks.js';
-export type {
-  AttackRequest,
-  WebhookAttackFeatures,
-  WebhookAttackTarget,
-} from './attacks/describeWebhookAttackSuite.js';
-export { describeWebhookAttackSuite } from './attacks/describeWebhookAttackSuite.js';
 export type { KeySet } from './attacks/SwitchableKeyServer.js';
 export { SwitchableKeyServer } from './attacks/SwitchableKeyServer.js';
 export type { JsonMutation } from './attacks/mutateJson.js';

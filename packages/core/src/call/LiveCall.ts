@@ -619,7 +619,14 @@ export class LiveCall implements Call {
           ),
         timeoutMs,
       );
-      const subscription = this.state$.subscribe({
+      // Declared before subscribing: an ended call completes the subscription synchronously, calling cleanup.
+      let subscription: { unsubscribe(): void } | undefined;
+      const cleanup = () => {
+        clock.clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        queueMicrotask(() => subscription?.unsubscribe());
+      };
+      subscription = this.state$.subscribe({
         next: (current) => {
           if (!this.#hasReached(current, state)) return;
           cleanup();
@@ -633,11 +640,6 @@ export class LiveCall implements Call {
             }),
           ),
       });
-      const cleanup = () => {
-        clock.clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        queueMicrotask(() => subscription.unsubscribe());
-      };
       if (signal?.aborted) onAbort();
       else signal?.addEventListener('abort', onAbort, { once: true });
     });

@@ -2,61 +2,25 @@ import { type Call, type Identity, phone, type TelephonyEvent } from '@switchboa
 import type { SimulatedParty } from '@switchboard/testing';
 import type { Subscription } from 'rxjs';
 import type { DevSession } from '../session/DevSession.js';
+import type {
+  BoardMessage,
+  BoardSnapshot,
+  BotErrorView,
+  CallSummary,
+  PhoneView,
+  TimelineEntry,
+} from './BoardMessage.js';
 import { describeEvent, nameOf } from './describeEvent.js';
 
-/** A phone on the page: a simulated party the person in front of the browser drives. */
-export interface PhoneView {
-  readonly id: string;
-  readonly number: string;
-  readonly name: string;
-  readonly status: 'idle' | 'ringing' | 'inCall';
-  readonly callId?: string;
-  readonly heard: readonly string[];
-  readonly receivedTones: string;
-}
-
-/** A participant as the page shows it. */
-export interface RosterEntry {
-  readonly rawId: string;
-  readonly name: string;
-  readonly isMuted: boolean;
-  readonly isOnHold: boolean;
-}
-
-/** A call of the bot as the page shows it: state and roster. */
-export interface CallSummary {
-  readonly id: string;
-  readonly state: string;
-  readonly direction: 'inbound' | 'outbound';
-  readonly participants: readonly RosterEntry[];
-}
-
-/** One line of the timeline: a unified event. */
-export interface TimelineEntry {
-  readonly seq: number;
-  readonly at: string;
-  readonly type: TelephonyEvent['type'];
-  readonly callId: string;
-  readonly summary: string;
-  readonly operationId?: string;
-}
-
-/** Everything the page shows, at once. */
-export interface BoardSnapshot {
-  readonly description: string;
-  readonly backend: string;
-  readonly phones: readonly PhoneView[];
-  readonly calls: readonly CallSummary[];
-  readonly timeline: readonly TimelineEntry[];
-}
-
-/** What the page is told as it happens. */
-export type BoardMessage =
-  | { readonly kind: 'snapshot'; readonly snapshot: BoardSnapshot }
-  | { readonly kind: 'phone'; readonly phone: PhoneView }
-  | { readonly kind: 'prompt'; readonly phoneId: string; readonly text: string }
-  | { readonly kind: 'call'; readonly call: CallSummary }
-  | { readonly kind: 'event'; readonly entry: TimelineEntry };
+export type {
+  BoardMessage,
+  BoardSnapshot,
+  BotErrorView,
+  CallSummary,
+  PhoneView,
+  RosterEntry,
+  TimelineEntry,
+} from './BoardMessage.js';
 
 /** Thrown for a request the board cannot carry out (unknown phone, bad number, no call to join). */
 export class BoardError extends Error {
@@ -75,25 +39,29 @@ interface TrackedPhone {
   readonly party: SimulatedParty;
   heardCount: number;
   signature: string;
+  held: boolean;
+  /** The phone's current call had the bot in it (so a call without the bot now was moved away from it). */
+  wasWithBot: boolean;
 }
 
 const maxTimeline = 500;
 const maxEndedCalls = 20;
+const maxBotErrors = 20;
 const e164 = /^\+[1-9][0-9]{6,14}$/;
 
 function statusOf(party: SimulatedParty): PhoneView['status'] {
   if (party.inCall) return 'inCall';
-  return 'ringing' in party && party.ringing === true ? 'ringing' : 'idle';
+  return party.ringing ? 'ringing' : 'idle';
 }
 
-function summarize(call: Call): CallSummary {
+function summarize(call: Call, name: (identity: Identity) => string): CallSummary {
   return {
     id: call.id,
     state: call.state,
     direction: call.direction,
     participants: call.participants.map((p) => ({
       rawId: p.identity.rawId,
-      name: nameOf(p.identity),
+      name: name(p.identity),
       isMuted: p.isMuted,
       isOnHold: p.isOnHold === true,
     })),
@@ -110,6 +78,7 @@ export class PhoneBoard {
   readonly #phones = new Map<string, TrackedPhone>();
   readonly #calls = new Map<string, CallSummary>();
   readonly #timeline: TimelineEntry[] = [];
+  readonly #botErrors: BotErrorView[] = [];
   readonly #listeners = new Set<(message: BoardMessage) => void>();
   readonly #subscription: Subscription;
   readonly #poller: ReturnType<typeof setInterval>;
@@ -133,7 +102,15 @@ export class PhoneBoard {
     const identity = phone(trimmed, name?.trim() || undefined);
     // The person answers with the button, so the party must not pick up by itself.
     const party = this.#session.network.party(identity, { autoAnswer: false });
-    const tracked: TrackedPhone = { id, identity, party, heardCount: party.heard.length, signature: '' };
+    const tracked: TrackedPhone = {
+      id,
+      identity,
+      party,
+      heardCount: party.heard.length,
+      signature: '',
+      held: false,
+      wasWithBot: false,
+    };
     this.#phones.set(id, tracked);
     const view = this.#view(tracked);
     tracked.signature = JSON.stringify({ ...view, heard: undefined });
@@ -168,12 +145,14 @@ export class PhoneBoard {
     return this.#act(phoneId, (party) => party.say(text));
   }
 
-  hold(phoneId: string): Promise<void> {
-    return this.#act(phoneId, (party) => party.hold());
+  async hold(phoneId: string): Promise<void> {
+    await this.#act(phoneId, (party) => party.hold());
+    this.#setHeld(phoneId, true);
   }
 
-  unhold(phoneId: string): Promise<void> {
-    return this.#act(phoneId, (party) => party.unhold());
+  async unhold(phoneId: string): Promise<void> {
+    await this.#act(phoneId, (party) => party.unhold());
+    this.#setHeld(phoneId, false);
   }
 
   hangUp(phoneId: string): Promise<void> {
@@ -186,6 +165,8 @@ export class PhoneBoard {
    */
   async invite(phoneId: string, callId?: string): Promise<void> {
     const tracked = this.#phone(phoneId);
+    if (tracked.party.inCall)
+      throw new BoardError(409, `${this.#label(tracked.identity)} is already in a call`);
     const calls = [...this.#session.client.calls.values()].filter((call) => call.state === 'connected');
     const call = callId ? this.#session.client.getCall(callId) : calls.length === 1 ? calls[0] : undefined;
     if (!call) {
@@ -194,8 +175,15 @@ export class PhoneBoard {
         callId ? `the bot has no call ${callId}` : 'the bot has not exactly one live call',
       );
     }
-    // The bot's promise settles when the phone answers or declines; the page follows that on the timeline.
-    call.addParticipant(tracked.identity).catch(() => undefined);
+    // The bot's promise settles when the phone answers or declines; the page follows that on the timeline, and
+    // is told why when the backend refuses or the invitation fails.
+    call.addParticipant(tracked.identity).catch((error: unknown) => {
+      const why = error instanceof Error ? error.message : String(error);
+      this.#publish({
+        kind: 'notice',
+        text: `The bot could not add ${this.#label(tracked.identity)}: ${why}`,
+      });
+    });
   }
 
   /** Everything the page shows now. */
@@ -206,7 +194,21 @@ export class PhoneBoard {
       phones: [...this.#phones.values()].map((tracked) => this.#view(tracked)),
       calls: [...this.#calls.values()],
       timeline: [...this.#timeline],
+      botErrors: [...this.#botErrors],
     };
+  }
+
+  /** Shows a failure of the bot on the page (the dev phone keeps serving). */
+  reportBotError(error: unknown): BotErrorView {
+    const message =
+      error instanceof Error
+        ? (error.stack ?? `${error.name}: ${error.message}`)
+        : `the bot threw ${String(error)}`;
+    const view: BotErrorView = { at: new Date().toISOString(), message };
+    this.#botErrors.push(view);
+    if (this.#botErrors.length > maxBotErrors) this.#botErrors.shift();
+    this.#publish({ kind: 'botError', error: view });
+    return view;
   }
 
   /** Calls `listener` with every change; returns how to stop. */
@@ -239,13 +241,50 @@ export class PhoneBoard {
     }
   }
 
+  #setHeld(phoneId: string, held: boolean): void {
+    const tracked = this.#phones.get(phoneId);
+    if (tracked) tracked.held = held;
+    this.#poll();
+  }
+
+  /** A party as the page names it: the page's name for one of its phones, else its name and number. */
+  #pagePhone(identity: Identity): TrackedPhone | undefined {
+    return identity.kind === 'phone' ? this.#phones.get(`p${identity.phoneNumber.slice(1)}`) : undefined;
+  }
+
+  #label(identity: Identity): string {
+    const page = this.#pagePhone(identity);
+    const name = page?.identity.displayName ?? identity.displayName;
+    const number = identity.kind === 'phone' ? identity.phoneNumber : nameOf(identity);
+    return name && name !== number ? `${name} (${number})` : number;
+  }
+
   #view(tracked: TrackedPhone): PhoneView {
     const party = tracked.party;
+    const peers = party.inCall ? party.peers.map((peer) => this.#label(peer)) : [];
+    if (!party.inCall) {
+      tracked.held = false;
+      tracked.wasWithBot = false;
+    } else if (peers.length === 0) tracked.wasWithBot = true; // in a call, with nobody but through the bot
+
+    const where =
+      peers.length === 0
+        ? undefined
+        : tracked.wasWithBot
+          ? `Transferred to ${peers.join(', ')}`
+          : `Transferred here: talking to ${peers.join(', ')}`;
+    const call = party.callId ? this.#session.client.getCall(party.callId) : undefined;
+    const heldByBot =
+      call?.participants.some((p) => p.identity.rawId === tracked.identity.rawId && p.isOnHold === true) ??
+      false;
     return {
       id: tracked.id,
       number: tracked.identity.kind === 'phone' ? tracked.identity.phoneNumber : tracked.identity.rawId,
       name: tracked.identity.displayName ?? '',
       status: statusOf(party),
+      onHold: party.inCall && (tracked.held || heldByBot),
+      peers,
+      ...(where ? { where } : {}),
       ...(party.callId ? { callId: party.callId } : {}),
       heard: party.heard,
       receivedTones: party.receivedTones,
@@ -287,7 +326,12 @@ export class PhoneBoard {
     if (event.callId === '' || event.type === 'call.incoming') return;
     const call = this.#session.client.getCall(event.callId);
     let summary: CallSummary | undefined;
-    if (call) summary = summarize(call);
+    // Backends without display names in the roster (ACS) still show the page's names for its phones.
+    if (call)
+      summary = summarize(
+        call,
+        (identity) => this.#pagePhone(identity)?.identity.displayName ?? nameOf(identity),
+      );
     else {
       const known = this.#calls.get(event.callId);
       if (known && event.type === 'call.state') summary = { ...known, state: event.state };

@@ -35,6 +35,26 @@ const styles = `
   #timeline .type { color: #0f3d63; }
   #add-phone { display: flex; gap: 6px; margin-top: 12px; }
   #add-phone input { padding: 6px; }
+  .phone[data-hold="true"] .status { background: #cfe0ff; }
+  .where { margin: 6px 0; padding: 6px 8px; border-radius: 6px; background: #eef4ff; font-size: 14px; }
+  #bot-errors { grid-column: 1 / -1; background: #fff1f1; border: 1px solid #d93b3b; border-radius: 10px; padding: 8px 12px; }
+  #bot-errors h2 { font-size: 15px; margin: 0 0 4px; color: #a32020; }
+  #bot-errors ol { margin: 0; padding-left: 20px; max-height: 200px; overflow: auto; }
+  #bot-errors pre { white-space: pre-wrap; word-break: break-word; margin: 2px 0 6px; font-size: 12px; }
+  @media (max-width: 760px) {
+    header.top { flex-wrap: wrap; gap: 4px 12px; padding: 10px 12px; }
+    header.top label { margin-left: 0 !important; }
+    main { grid-template-columns: minmax(0, 1fr); padding: 10px; gap: 10px; }
+    .keypad { grid-template-columns: repeat(3, minmax(0, 1fr)); }
+    .keypad button { height: 48px; }
+    #add-phone { flex-wrap: wrap; }
+    #add-phone input { flex: 1 1 140px; min-width: 0; }
+    #timeline li { grid-template-columns: 92px minmax(0, 1fr); }
+    #timeline li .summary { grid-column: 1 / -1; }
+    #timeline li small { grid-column: 1 / -1; }
+    #error { left: 10px; right: 10px; bottom: 10px; }
+    code { word-break: break-all; }
+  }
   #error { position: fixed; bottom: 16px; right: 16px; background: #d93b3b; color: white; padding: 10px 14px; border-radius: 8px; }
 `;
 
@@ -54,6 +74,7 @@ export const devPhonePage = `<!doctype html>
   <label style="margin-left:auto"><input type="checkbox" id="speak" checked> Speak prompts</label>
 </header>
 <main>
+  <section id="bot-errors" role="alert" hidden><h2>The bot failed (the dev phone keeps running)</h2><ol></ol></section>
   <div>
     <h2 id="phones-title">Phones</h2>
     <div id="phones"></div>

@@ -70,6 +70,7 @@ function phoneCard(phone) {
       const phrase = sayInput.value.trim();
       if (phrase) post('/api/phones/' + phone.id + '/say', { phrase }).then(() => { sayInput.value = ''; });
     } }, [sayInput, el('button', { textContent: 'Say', type: 'submit' })]),
+    el('p', { className: 'where', hidden: true }),
     el('h3', { textContent: 'Heard' }),
     el('ol', { className: 'prompts' }),
     el('div', { className: 'tones' }),
@@ -85,14 +86,23 @@ function renderPhone(phone, spoken = false) {
     $('#phones').append(card);
     for (const text of phone.heard) addPrompt(phone.id, text, spoken);
   }
+  const inCall = phone.status === 'inCall';
   const status = $('.status', card);
-  status.textContent = phone.status === 'inCall' ? 'in call' : phone.status;
+  status.textContent = phone.onHold ? 'on hold' : inCall ? (phone.where ? 'transferred' : 'in call') : phone.status;
   card.dataset.status = phone.status;
+  card.dataset.hold = phone.onHold ? 'true' : 'false';
   $('.dial', card).disabled = phone.status !== 'idle';
   $('.answer', card).disabled = $('.decline', card).disabled = phone.status !== 'ringing';
-  for (const name of ['.hold', '.unhold', '.hangup']) $(name, card).disabled = phone.status === 'idle';
+  $('.hold', card).disabled = !inCall || phone.onHold;
+  $('.unhold', card).disabled = !inCall || !phone.onHold;
+  $('.hangup', card).disabled = phone.status === 'idle';
   $('.invite', card).disabled = phone.status !== 'idle';
-  for (const key of card.querySelectorAll('.keypad button, .say button')) key.disabled = phone.status !== 'inCall';
+  for (const key of card.querySelectorAll('.keypad button, .say button, .say input')) {
+    key.disabled = !inCall || phone.onHold;
+  }
+  const where = $('.where', card);
+  where.textContent = phone.onHold ? 'On hold: press Resume to talk again.' : (phone.where || '');
+  where.hidden = !where.textContent;
   $('.tones', card).textContent = phone.receivedTones ? 'Tones from the bot: ' + phone.receivedTones : '';
 }
 
@@ -137,6 +147,16 @@ function addEvent(entry) {
   while (list.children.length > 500) list.lastChild.remove();
 }
 
+function addBotError(error) {
+  const box = $('#bot-errors');
+  const time = new Date(error.at);
+  $('ol', box).prepend(el('li', {}, [
+    el('time', { textContent: Number.isNaN(time.getTime()) ? error.at : time.toLocaleTimeString() }),
+    el('pre', { textContent: error.message }),
+  ]));
+  box.hidden = false;
+}
+
 function apply(message) {
   switch (message.kind) {
     case 'snapshot':
@@ -144,6 +164,9 @@ function apply(message) {
       $('#phones').replaceChildren();
       $('#calls').replaceChildren();
       $('#timeline').replaceChildren();
+      $('#bot-errors ol').replaceChildren();
+      $('#bot-errors').hidden = true;
+      for (const error of message.snapshot.botErrors || []) addBotError(error);
       for (const phone of message.snapshot.phones) renderPhone(phone, false);
       for (const call of message.snapshot.calls) renderCall(call);
       for (const entry of message.snapshot.timeline) addEvent(entry);
@@ -152,6 +175,8 @@ function apply(message) {
     case 'prompt': addPrompt(message.phoneId, message.text); break;
     case 'call': renderCall(message.call); break;
     case 'event': addEvent(message.entry); break;
+    case 'botError': addBotError(message.error); break;
+    case 'notice': showError(message.text); break;
   }
 }
 

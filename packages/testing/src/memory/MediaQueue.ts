@@ -29,16 +29,40 @@ export interface MediaJob {
   stop(): void;
   tone?(party: PhoneParty, tone: DtmfTone): void;
   speech?(party: PhoneParty, phrase: string): void;
+  /** A recognize: it is given the tones typed ahead while no recognize listened. */
+  readonly takesTypeAhead?: boolean;
+}
+
+/** How long a tone pressed while no recognize listens is kept for the next one. */
+export const typeAheadMs = 5_000;
+const maxTypeAhead = 32;
+
+interface TypedTone {
+  readonly party: PhoneParty;
+  readonly tone: DtmfTone;
+  readonly at: number;
 }
 
 /**
  * A call's media operations, run one at a time in order as ACS does; an interrupting play cancels the rest.
+ *
+ * Type-ahead: a tone pressed while no recognize listens (during a plain play, or between operations) is kept for
+ * `typeAheadMs` and given to the next recognize, as if pressed when it started. A simulated caller presses the
+ * moment a prompt begins (`waitToHear` resolves as the prompt starts), long before a person would, while a bot
+ * written as `await play(); await recognizeDtmf()` is still moving from the play to the recognize; without
+ * type-ahead that digit would be lost in tests, though a person pressing after the prompt reaches the recognize.
+ * (Microsoft's earlier UCMA platform keeps type-ahead by default, `PreFlushDtmf` false; ACS documents no
+ * buffering, so bots that must not miss an early key give the prompt to `recognizeDtmf` itself.)
  */
 export class MediaQueue {
   #active: MediaJob | undefined;
   readonly #waiting: MediaJob[] = [];
+  #typeAhead: TypedTone[] = [];
 
-  constructor(private readonly after: (ms: number, callback: () => void) => () => void) {}
+  constructor(
+    private readonly after: (ms: number, callback: () => void) => () => void,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   enqueue(job: MediaJob, interrupt = false): void {
     if (interrupt) this.cancelAll();
@@ -56,8 +80,17 @@ export class MediaQueue {
     for (const job of this.#drain()) job.stop();
   }
 
-  tone(party: PhoneParty, tone: DtmfTone): void {
-    this.#active?.tone?.(party, tone);
+  /** A party pressed a key: the running job hears it, or it is typed ahead for the next recognize. */
+  tone(party: PhoneParty, tone: DtmfTone, options: { readonly typeAhead?: boolean } = {}): void {
+    const active = this.#active;
+    if (active?.takesTypeAhead) {
+      active.tone?.(party, tone);
+      return;
+    }
+    active?.tone?.(party, tone);
+    if (options.typeAhead === false) return;
+    this.#typeAhead.push({ party, tone, at: this.now() });
+    if (this.#typeAhead.length > maxTypeAhead) this.#typeAhead.shift();
   }
 
   speech(party: PhoneParty, phrase: string): void {
@@ -83,6 +116,17 @@ export class MediaQueue {
         this.#active = undefined;
         this.#pump();
       });
+      if (next.takesTypeAhead) this.#replayTypeAhead(next);
     });
+  }
+
+  #replayTypeAhead(job: MediaJob): void {
+    const since = this.now() - typeAheadMs;
+    const typed = this.#typeAhead.filter((entry) => entry.at >= since);
+    this.#typeAhead = [];
+    for (const entry of typed) {
+      if (this.#active !== job) return;
+      job.tone?.(entry.party, entry.tone);
+    }
   }
 }

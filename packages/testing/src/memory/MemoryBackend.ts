@@ -673,11 +673,13 @@ export class MemoryBackend implements TelephonyBackend {
   }
 
   #partyTone(call: MemoryCallRecord, party: PhoneParty, tone: DtmfTone): void {
-    if (call.continuousDtmf.has(party.identity.rawId)) {
+    const continuous = call.continuousDtmf.has(party.identity.rawId);
+    if (continuous) {
       call.dtmfSequence++;
       this.#emit(call, 'dtmf.received', { tone, sequenceId: call.dtmfSequence });
     }
-    call.media.tone(party, tone);
+    // A bot following the tones itself (continuous DTMF) has had this one: it is not typed ahead as well.
+    call.media.tone(party, tone, { typeAhead: !continuous });
   }
 
   #partyLeft(call: MemoryCallRecord, party: PhoneParty): void {
@@ -783,7 +785,10 @@ export class MemoryBackend implements TelephonyBackend {
       ids?.serverCallId ?? this.#nextId('server-call'),
       ids?.correlationId ?? this.#nextId('correlation'),
       tasks,
-      new MediaQueue((ms, callback) => tasks.after(ms, callback)),
+      new MediaQueue(
+        (ms, callback) => tasks.after(ms, callback),
+        () => this.#clock.now(),
+      ),
       this.#handler,
     );
     call.legs.push({

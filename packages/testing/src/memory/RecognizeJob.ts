@@ -34,6 +34,7 @@ export class RecognizeJob implements MediaJob {
   #ended = false;
   #onDone: (() => void) | undefined;
   readonly #cancels: (() => void)[] = [];
+  readonly takesTypeAhead = true;
 
   constructor(
     private readonly context: MediaContext,

@@ -1,4 +1,5 @@
 import { type DtmfTone, type Identity, Pcm16, parseDtmfTone, TelephonyError } from '@switchboard/core';
+import { PartyBridge } from './PartyBridge.js';
 import type { PartyLine } from './PartyLine.js';
 import type { PartyRing } from './PartyRing.js';
 import type { PartyBehaviour, SimulatedParty } from './SimulatedNetwork.js';
@@ -57,6 +58,12 @@ export class PhoneParty implements SimulatedParty {
   /** Whether a call is ringing this party now. */
   get ringing(): boolean {
     return this.#state === 'ringing';
+  }
+
+  get peers(): readonly Identity[] {
+    const line = this.#line;
+    if (!(line instanceof PartyBridge)) return [];
+    return line.members.filter((member) => member !== this).map((member) => member.identity);
   }
 
   get heard(): readonly string[] {

@@ -24,6 +24,13 @@ export interface SimulatedParty {
   readonly callId: string | undefined;
   /** Whether the party is in a call now. */
   readonly inCall: boolean;
+  /** Whether a call is ringing this party now (the bot's call, an invitation, a transfer). */
+  readonly ringing: boolean;
+  /**
+   * The other parties this party talks to without the bot, after a transfer or a redirect (where the call went);
+   * empty while the party is in the bot's call or idle.
+   */
+  readonly peers: readonly Identity[];
   /** Every prompt the party heard, in order: the text of text and SSML prompts, the URL of file prompts. */
   readonly heard: readonly string[];
   /** The DTMF tones the bot sent to this party. */

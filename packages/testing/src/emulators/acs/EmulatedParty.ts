@@ -68,6 +68,14 @@ export class EmulatedParty implements SimulatedParty {
     return this.#tones;
   }
 
+  get ringing(): boolean {
+    return this.#rings.some((ring) => !ring.settled);
+  }
+
+  get peers(): readonly Identity[] {
+    return [...(this.#peers ?? [])].filter((peer) => peer !== this).map((peer) => peer.identity);
+  }
+
   /** Replaces how the party reacts to calls that ring it. */
   setBehaviour(behaviour: PartyBehaviour): void {
     this.#behaviour = behaviour;

@@ -74,6 +74,10 @@ export class GraphSimulatedParty implements SimulatedParty {
     return this.pendingRing !== undefined;
   }
 
+  get peers(): readonly Identity[] {
+    return this.peer ? [this.peer.identity] : [];
+  }
+
   /** Whether the party has put its call on hold. */
   onHold = false;
 
