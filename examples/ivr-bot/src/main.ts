@@ -29,6 +29,8 @@ export function harnessFor(config: TelephonyConfig): Promise<DemoHarness> {
       return acsHarness(config);
     case 'graph':
       return graphHarness(config);
+    default:
+      return Promise.reject(new Error(`the demo runs on memory, acs or graph, not ${config.backend}`));
   }
 }
 

@@ -1,4 +1,6 @@
 // The public API of @switchboard/acs-adapter. Every export is listed explicitly; types with `export type`.
+// Importing the package registers the ACS backend (src/register.ts).
+import './register.js';
 
 // --- normalizer (src/normalize) ---
 export { identityFromAcs } from './normalize/identityFromAcs.js';
@@ -18,7 +20,15 @@ export {
   toCommunicationIdentifier,
   toInvitableIdentifier,
 } from './backend/communicationIdentifier.js';
-export { acsBackendOptions, backendModule } from './di/acsBackendModule.js';
+export type { AcsSettings } from './di/acsConfigSchema.js';
+export { acsConfigSchema } from './di/acsConfigSchema.js';
+export {
+  AcsTokens,
+  acsBackendOptions,
+  acsOptionsFromSettings,
+  backendModule,
+} from './di/acsBackendModule.js';
+export { acsEventTypes } from './events/acsEvents.js';
 export type { AcsWebhookAuth, EventGridEntraAuth } from './webhook/AcsWebhookAuth.js';
 export { acsCallbackIssuer, acsCallbackKeysUrl, eventGridSecretHeader } from './webhook/AcsWebhookAuth.js';
 export type { AcsWebhookHandlerOptions } from './webhook/AcsWebhookHandler.js';

@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { TelephonyConfig } from '@switchboard/core';
-import { createTelephonyContainer, TelephonyError, TelephonyTokens } from '@switchboard/core';
+import {
+  createTelephonyContainer,
+  describeSettings,
+  loadTelephonyConfig,
+  TelephonyError,
+  TelephonyTokens,
+} from '@switchboard/core';
 import { describe, expect, it } from 'vitest';
 import { AcsBackend } from '../src/backend/AcsBackend.js';
-import { acsBackendOptions, backendModule } from '../src/di/acsBackendModule.js';
+import { AcsTokens, acsBackendOptions, backendModule } from '../src/di/acsBackendModule.js';
+import { acsConfigSchema } from '../src/di/acsConfigSchema.js';
 
 const connectionString = `endpoint=https://example.communication.azure.com/;accesskey=${randomBytes(32).toString('base64')}`;
 const valid = {
@@ -19,7 +26,7 @@ function config(acs: Record<string, unknown> | undefined): TelephonyConfig {
 
 function invalidConfig(acs: Record<string, unknown> | undefined): TelephonyError {
   try {
-    backendModule.containerModule(config(acs));
+    acsBackendOptions(config(acs));
   } catch (error) {
     if (TelephonyError.hasReason(error, 'invalidConfig')) return error;
     throw error;
@@ -81,8 +88,78 @@ describe('acs backendModule', () => {
     expect(backend.name).toBe('acs');
     expect(backend.capabilities.play).toBe(true);
     expect(backend.capabilities['connect.meeting']).toBe(false);
+    // The typed extension: ACS's own token resolves the same instance, typed with what only ACS has.
+    expect(container.get(AcsTokens.Backend)).toBe(backend);
+    expect(container.get(AcsTokens.Backend).mediaStreams).toBeDefined();
     const client = container.get(TelephonyTokens.Client);
     expect(client.backend).toBe('acs');
     await client.close();
+  });
+
+  it('reports every invalid setting at once, each with its environment variable', () => {
+    const error = invalidConfig({
+      callbackUrl: 'not a url',
+      callerId: '4255550123',
+      cognitiveServicesEndpoint: 'ftp://ai.example.com',
+      auth: 'none',
+      eventGridEntra: { issuers: [], audiences: 'api://bot' },
+      calbackUrl: 'https://typo.example.com',
+    });
+    const lines = error.message.split('\n').slice(1);
+    expect(error.message).toMatch(/^\d+ configuration problems:/);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        '- acs.callbackUrl must be an absolute http(s) URL (SWITCHBOARD_ACS_CALLBACK_URL)',
+        '- acs.callerId must be a phone number in E.164 form (+14255550123) (SWITCHBOARD_ACS_CALLER_ID)',
+        '- acs.cognitiveServicesEndpoint must be an http(s) URL (SWITCHBOARD_ACS_COGNITIVE_SERVICES_ENDPOINT)',
+        '- acs.auth may only be "off" (local development) (SWITCHBOARD_ACS_AUTH)',
+        expect.stringMatching(/^- acs\.eventGridEntra\.issuers /),
+        expect.stringMatching(
+          /^- acs\.eventGridEntra\.keysUrl is required: .*\(SWITCHBOARD_ACS_EVENT_GRID_ENTRA_KEYS_URL\)$/,
+        ),
+        '- acs.calbackUrl is not a setting of acs; did you mean acs.callbackUrl?',
+        '- acs.connectionString is required (or acs.endpoint with acs.accessKey) (SWITCHBOARD_ACS_CONNECTION_STRING)',
+      ]),
+    );
+  });
+
+  it('reads every setting from the environment variables its schema names', () => {
+    const env = {
+      SWITCHBOARD_BACKEND: 'acs',
+      SWITCHBOARD_ACS_ENDPOINT: 'https://x.communication.azure.com',
+      SWITCHBOARD_ACS_ACCESS_KEY: randomBytes(32).toString('base64'),
+      SWITCHBOARD_ACS_CALLBACK_URL: valid.callbackUrl,
+      SWITCHBOARD_ACS_RESOURCE_ID: valid.resourceId,
+      SWITCHBOARD_ACS_EVENT_GRID_ENTRA_ISSUERS: 'https://login.microsoftonline.com/t/v2.0',
+      SWITCHBOARD_ACS_EVENT_GRID_ENTRA_AUDIENCES: 'api://bot,bot-app-id',
+      SWITCHBOARD_ACS_EVENT_GRID_ENTRA_KEYS_URL: 'https://login.microsoftonline.com/t/discovery/v2.0/keys',
+      SWITCHBOARD_ACS_CALLER_ID: '+14255550123',
+      SWITCHBOARD_ACS_ALLOW_INSECURE_CONNECTION: 'true',
+      SWITCHBOARD_ACS_COGNITIVE_SERVICES_ENDPOINT: 'https://my-ai.cognitiveservices.azure.com/',
+      SWITCHBOARD_ACS_RETRY_MAX_RETRIES: '2',
+      SWITCHBOARD_ACS_RETRY_REQUEST_TIMEOUT_MS: '5000',
+    };
+    const options = acsBackendOptions(loadTelephonyConfig({ env }));
+    expect(options).toMatchObject({
+      endpoint: env.SWITCHBOARD_ACS_ENDPOINT,
+      callbackUrl: valid.callbackUrl,
+      callerId: '+14255550123',
+      allowInsecureConnection: true,
+      cognitiveServicesEndpoint: 'https://my-ai.cognitiveservices.azure.com/',
+      retry: { maxRetries: 2, requestTimeoutMs: 5000 },
+      auth: {
+        resourceId: valid.resourceId,
+        eventGridEntra: {
+          issuers: ['https://login.microsoftonline.com/t/v2.0'],
+          audiences: ['api://bot', 'bot-app-id'],
+          keysUrl: 'https://login.microsoftonline.com/t/discovery/v2.0/keys',
+        },
+      },
+    });
+    // Every variable the reference lists is one the schema reads.
+    const names = describeSettings(acsConfigSchema, 'acs').map((info) => info.env);
+    for (const name of Object.keys(env).filter((key) => key !== 'SWITCHBOARD_BACKEND')) {
+      expect(names).toContain(name);
+    }
   });
 });

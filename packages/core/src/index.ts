@@ -146,11 +146,26 @@ export { JwtVerifier } from './auth/JwtVerifier.js';
 
 // dependency injection and configuration
 export type { BackendModule } from './di/BackendModule.js';
+export { defineBackendModule } from './di/BackendModule.js';
+export { registerBackend, registeredBackend, registeredBackends } from './di/backendRegistry.js';
+export { configError } from './di/config/configError.js';
+export type { SettingInfo, SettingKind } from './di/config/describeSettings.js';
+export { describeSettings } from './di/config/describeSettings.js';
+export { envNameOf } from './di/config/envName.js';
+export type { ParsedSettings } from './di/config/parseSettings.js';
+export { parseSettings } from './di/config/parseSettings.js';
+export type { SettingDoc } from './di/config/settingDoc.js';
+export { setting, settingDocs, unlessMissing } from './di/config/settingDoc.js';
+export { coreConfigSchema } from './di/coreConfigSchema.js';
 export type { TelephonyContainerOptions } from './di/createTelephonyContainer.js';
-export { backendPackages, createTelephonyContainer } from './di/createTelephonyContainer.js';
+export { createTelephonyContainer } from './di/createTelephonyContainer.js';
+export type { BackendPackage } from './di/discoverBackends.js';
+export { discoverBackendPackages } from './di/discoverBackends.js';
 export type { LoadTelephonyConfigOptions } from './di/loadTelephonyConfig.js';
 export { loadTelephonyConfig, validateTelephonyConfig } from './di/loadTelephonyConfig.js';
-export type { TelephonyConfig } from './di/TelephonyConfig.js';
+export { loadBackendModule } from './di/loadBackendModule.js';
+export type { ConfigSection, TelephonyConfig } from './di/TelephonyConfig.js';
+export { configSection } from './di/TelephonyConfig.js';
 export { TelephonyTokens } from './di/tokens.js';
 
 // clock and logging

@@ -16,8 +16,8 @@ describe('TelephonyEvent narrowing', () => {
         expectTypeOf(event.from).toEqualTypeOf<Identity>();
         expectTypeOf(event.incomingCallContext).toEqualTypeOf<string | undefined>();
         break;
-      case 'webhook.validation':
-        expectTypeOf(event.validationCode).toEqualTypeOf<string>();
+      case 'participant.added':
+        expectTypeOf(event.participant).toEqualTypeOf<Identity>();
         break;
       default:
         expectTypeOf(event.callId).toEqualTypeOf<string>();

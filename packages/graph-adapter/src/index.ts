@@ -1,4 +1,6 @@
 // The public API of @switchboard/graph-adapter. Every export is listed explicitly; types with `export type`.
+// Importing the package registers the Graph backend (src/register.ts).
+import './register.js';
 
 // --- normalizer (src/normalize) ---
 export { identityFromGraph } from './normalize/identityFromGraph.js';
@@ -22,8 +24,11 @@ export type { GraphPrefetchMedia } from './backend/graphMedia.js';
 export type { MeetingJoinInfo } from './backend/parseMeetingJoinUrl.js';
 export { parseMeetingJoinUrl } from './backend/parseMeetingJoinUrl.js';
 export { toGraphIdentitySet } from './backend/toGraphIdentitySet.js';
-export { backendModule } from './di/graphBackendModule.js';
-export { readGraphConfig } from './di/readGraphConfig.js';
+export { backendModule, GraphTokens } from './di/graphBackendModule.js';
+export type { GraphSettings } from './di/graphConfigSchema.js';
+export { graphConfigSchema } from './di/graphConfigSchema.js';
+export { graphOptionsFromSettings, readGraphConfig } from './di/readGraphConfig.js';
+export { graphEventTypes } from './events/graphEvents.js';
 export type { GraphNotificationAuthOptions } from './webhook/GraphNotificationAuthenticator.js';
 export {
   defaultNotificationIssuers,

@@ -36,5 +36,11 @@ describe('store: redis configuration', () => {
     expect(invalid({})).toMatch(/^invalidConfig: redis.url is required/);
     expect(invalid({ url: 'http://x' })).toMatch(/^invalidConfig: redis.url must be a redis/);
     expect(invalid({ url: 'redis://x', leaseTtlMs: -1 })).toMatch(/^invalidConfig: redis.leaseTtlMs/);
+    expect(invalid({ url: 'http://x', leaseTtlMs: 0, instanceID: 'a' })).toBe(
+      'invalidConfig: 3 configuration problems:\n' +
+        '- redis.url must be a redis:// or rediss:// URL (SWITCHBOARD_REDIS_URL)\n' +
+        '- redis.leaseTtlMs must be a positive number of milliseconds (SWITCHBOARD_REDIS_LEASE_TTL_MS)\n' +
+        '- redis.instanceID is not a setting of redis; did you mean redis.instanceId?',
+    );
   });
 });

@@ -1,11 +1,15 @@
 // The public API of @switchboard/testing. Every export is listed explicitly; types with `export type`.
 // Each section is maintained by the work that owns its folder.
+// Importing the package registers the in-memory backend (src/memory/register.ts).
+import './memory/register.js';
 
 // --- clock, in-memory backend, simulated phone network (src/clock, src/memory, src/simulation) ---
 export { VirtualClock, virtualEpoch } from './clock/VirtualClock.js';
 export type { MemoryBackendOptions } from './memory/MemoryBackend.js';
 export { defaultMemoryBotIdentity, MemoryBackend } from './memory/MemoryBackend.js';
 export { backendModule } from './memory/memoryBackendModule.js';
+export type { MemorySettings } from './memory/memoryConfigSchema.js';
+export { memoryConfigSchema } from './memory/memoryConfigSchema.js';
 export { memoryResults } from './memory/memoryResults.js';
 export { PartyBridge } from './simulation/PartyBridge.js';
 export type { PartyLine } from './simulation/PartyLine.js';

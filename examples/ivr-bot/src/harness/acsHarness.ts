@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createTelephonyContainer, type TelephonyConfig, TelephonyTokens } from '@switchboard/core';
+import {
+  configSection,
+  createTelephonyContainer,
+  type TelephonyConfig,
+  TelephonyTokens,
+} from '@switchboard/core';
 import { AcsEmulator, startWebhookServer } from '@switchboard/testing';
 import type { DemoHarness } from './DemoHarness.js';
 
@@ -14,7 +19,7 @@ export async function acsHarness(config: TelephonyConfig): Promise<DemoHarness> 
   const container = await createTelephonyContainer(
     {
       ...config,
-      acs: { ...emulator.botConfig(server.url, { eventGridSecret }), ...config.acs },
+      acs: { ...emulator.botConfig(server.url, { eventGridSecret }), ...configSection(config, 'acs') },
     },
     { resolveFrom: import.meta.url },
   );

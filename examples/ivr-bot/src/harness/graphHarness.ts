@@ -1,4 +1,9 @@
-import { createTelephonyContainer, type TelephonyConfig, TelephonyTokens } from '@switchboard/core';
+import {
+  configSection,
+  createTelephonyContainer,
+  type TelephonyConfig,
+  TelephonyTokens,
+} from '@switchboard/core';
 import { GraphEmulator, startWebhookServer } from '@switchboard/testing';
 import type { DemoHarness } from './DemoHarness.js';
 
@@ -12,7 +17,7 @@ export async function graphHarness(config: TelephonyConfig): Promise<DemoHarness
   const container = await createTelephonyContainer(
     {
       ...config,
-      graph: { ...emulator.botConfig(server.url), ...config.graph },
+      graph: { ...emulator.botConfig(server.url), ...configSection(config, 'graph') },
     },
     { resolveFrom: import.meta.url },
   );

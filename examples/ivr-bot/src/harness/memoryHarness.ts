@@ -1,11 +1,16 @@
-import { createTelephonyContainer, type TelephonyConfig, TelephonyTokens } from '@switchboard/core';
+import {
+  configSection,
+  createTelephonyContainer,
+  type TelephonyConfig,
+  TelephonyTokens,
+} from '@switchboard/core';
 import { MemoryBackend } from '@switchboard/testing';
 import type { DemoHarness } from './DemoHarness.js';
 
 /** The demo on the in-memory backend: the container is built from configuration, as a bot's would be. */
 export async function memoryHarness(config: TelephonyConfig): Promise<DemoHarness> {
   const container = await createTelephonyContainer(
-    { ...config, memory: { promptDurationMs: 150, ringDurationMs: 100, ...config.memory } },
+    { ...config, memory: { promptDurationMs: 150, ringDurationMs: 100, ...configSection(config, 'memory') } },
     { resolveFrom: import.meta.url },
   );
   const client = container.get(TelephonyTokens.Client);

@@ -83,6 +83,11 @@ export type AcsBackendOptions = AcsConnection & {
    * endpoint serves.
    */
   readonly mediaStreamingUrl?: string;
+  /**
+   * The Azure AI services endpoint linked to each call the backend places, answers or connects (sent as
+   * `callIntelligenceOptions.cognitiveServicesEndpoint`), for text-to-speech and speech recognition.
+   */
+  readonly cognitiveServicesEndpoint?: string;
 };
 
 /** What the ACS backend can do. */
@@ -194,6 +199,7 @@ export class AcsBackend implements TelephonyBackend {
   readonly #calls = new Map<string, CallRecord>();
   readonly #connections: AcsConnectionCache;
   readonly #mediaStreamingUrl: string | undefined;
+  readonly #intelligence: { callIntelligenceOptions?: { cognitiveServicesEndpoint: string } };
   /**
    * Real-time media: the WebSocket endpoint ACS streams audio and transcripts to. Mount it on the webhook's
    * server: `backend.mediaStreams.listen(server)`.
@@ -208,6 +214,9 @@ export class AcsBackend implements TelephonyBackend {
     }
     this.#callbackUrl = options.callbackUrl;
     this.#callerId = options.callerId ? phone(options.callerId) : undefined;
+    this.#intelligence = options.cognitiveServicesEndpoint
+      ? { callIntelligenceOptions: { cognitiveServicesEndpoint: options.cognitiveServicesEndpoint } }
+      : {};
     // The SDK's own retry policy is off: it would repeat play and recognize after a 500/503.
     const clientOptions: CallAutomationClientOptions = {
       retryOptions: { maxRetries: 0 },
@@ -273,6 +282,7 @@ export class AcsBackend implements TelephonyBackend {
       const callerId = this.#callerIdFor(request.targets, request.callerId);
       const options: CreateCallOptions = {
         operationContext: request.operationId,
+        ...this.#intelligence,
         ...mediaOptions(request, this.#mediaStreamingUrl),
       };
       const [first] = targets;
@@ -312,6 +322,7 @@ export class AcsBackend implements TelephonyBackend {
     const result = await this.#send(context, () =>
       this.#client.connectCall(locatorOf(request.target), this.#callbackUrl, {
         operationContext: request.operationId,
+        ...this.#intelligence,
       }),
     );
     return this.#adopt(result.callConnectionProperties, result.callConnection);
@@ -322,6 +333,7 @@ export class AcsBackend implements TelephonyBackend {
     const result = await this.#send(context, () =>
       this.#client.answerCall(incomingContext(incoming), this.#callbackUrl, {
         operationContext: request.operationId,
+        ...this.#intelligence,
         ...mediaOptions(request, this.#mediaStreamingUrl),
       }),
     );

@@ -1,68 +1,44 @@
 import { Container } from 'inversify';
 import { createTelephonyClient } from '../client/createTelephonyClient.js';
 import { type Clock, systemClock } from '../clock/Clock.js';
-import { TelephonyError } from '../errors/TelephonyError.js';
-import type { BackendName } from '../events/TelephonyEvent.js';
 import { type Logger, silentLogger } from '../logging/Logger.js';
 import { loadStoreModule } from '../scaleout/loadStoreModule.js';
 import type { StoreModule } from '../scaleout/StoreModule.js';
 import type { BackendModule } from './BackendModule.js';
-import { importPackage } from './importPackage.js';
-import { validateTelephonyConfig } from './loadTelephonyConfig.js';
+import { configError } from './config/configError.js';
+import { parseSettings } from './config/parseSettings.js';
+import { coreConfigSchema } from './coreConfigSchema.js';
+import { loadBackendModule } from './loadBackendModule.js';
 import type { TelephonyConfig } from './TelephonyConfig.js';
 import { TelephonyTokens } from './tokens.js';
 
-/** The package each backend lives in; it exports `backendModule`. */
-export const backendPackages: Readonly<Record<BackendName, string>> = {
-  memory: '@switchboard/testing',
-  acs: '@switchboard/acs-adapter',
-  graph: '@switchboard/graph-adapter',
-};
-
 /** Options of `createTelephonyContainer`. */
 export interface TelephonyContainerOptions {
-  /** Backend modules to use instead of loading their packages (bundlers, tests). */
-  readonly backendModules?: Partial<Record<BackendName, BackendModule>>;
+  /**
+   * Backend modules to use by name instead of the registered ones or the installed packages that declare them
+   * (bundlers, tests).
+   */
+  readonly backendModules?: Readonly<Record<string, BackendModule<unknown>>>;
   /** Store modules to use instead of loading their packages (`store: 'redis'` → `@switchboard/redis`). */
   readonly storeModules?: Partial<Record<StoreModule['name'], StoreModule>>;
-  /** Where to resolve backend packages from (default: the main script, then the working directory). */
+  /** Where to look for installed backend and store packages (default: the main script, then the working directory). */
   readonly resolveFrom?: string | URL;
   readonly clock?: Clock;
   readonly logger?: Logger;
 }
 
-function isBackendModule(value: unknown): value is BackendModule {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as BackendModule).name === 'string' &&
-    typeof (value as BackendModule).containerModule === 'function'
-  );
-}
-
-async function loadBackendModule(
-  name: BackendName,
-  resolveFrom: string | URL | undefined,
-): Promise<BackendModule> {
-  const specifier = backendPackages[name];
-  const loaded = await importPackage(specifier, resolveFrom);
-  if (loaded === undefined) {
-    throw new TelephonyError(
-      'invalidConfig',
-      `backend ${name} needs the package ${specifier}: install it beside your bot`,
-    );
-  }
-  const module = (loaded as { backendModule?: unknown }).backendModule;
-  if (!isBackendModule(module) || module.name !== name) {
-    throw new TelephonyError('invalidConfig', `${specifier} does not export a backendModule for ${name}`);
-  }
-  return module;
+/** A store module may carry the schema of its section; then its problems are reported with the others. */
+function storeSchemaOf(module: StoreModule): BackendModule['configSchema'] | undefined {
+  const schema = (module as { configSchema?: BackendModule['configSchema'] }).configSchema;
+  return typeof schema?.safeParse === 'function' ? schema : undefined;
 }
 
 /**
- * Builds an inversify container from plain configuration: the core binds the configuration, clock, logger and
- * `TelephonyTokens.Client`; the configured backend's package binds `TelephonyTokens.Backend`. Bot code resolves
- * the client and never names a backend.
+ * Builds an inversify container from plain configuration: the core validates its own settings and the chosen
+ * backend's section (with the backend's schema, every problem reported at once), binds the configuration, clock,
+ * logger and `TelephonyTokens.Client`; the backend's module binds `TelephonyTokens.Backend`. The backend is found
+ * by name: registered already (`registerBackend`), or imported from the installed package that declares it.
+ * Bot code resolves the client and never names a backend.
  *
  * @example
  * const container = await createTelephonyContainer(loadTelephonyConfig());
@@ -72,19 +48,34 @@ export async function createTelephonyContainer(
   config: TelephonyConfig,
   options: TelephonyContainerOptions = {},
 ): Promise<Container> {
-  const valid = validateTelephonyConfig(config);
+  const core = parseSettings(coreConfigSchema, config, undefined);
+  if (!core.ok) throw configError(core.problems);
+  const valid = core.value as TelephonyConfig;
+  const name = valid.backend;
   const module =
-    options.backendModules?.[valid.backend] ?? (await loadBackendModule(valid.backend, options.resolveFrom));
+    (options.backendModules?.[name] as BackendModule<unknown> | undefined) ??
+    (await loadBackendModule(name, options.resolveFrom));
+  const problems: string[] = [];
+  const settings = parseSettings(module.configSchema, valid[name], name);
+  if (!settings.ok) problems.push(...settings.problems);
+  const store = valid.store === 'redis' ? valid.store : undefined;
+  const storeModule =
+    store === undefined
+      ? undefined
+      : (options.storeModules?.[store] ?? (await loadStoreModule(store, options.resolveFrom)));
+  const storeSchema = storeModule && store ? storeSchemaOf(storeModule) : undefined;
+  if (storeSchema && store) {
+    const parsed = parseSettings(storeSchema, valid[store], store);
+    if (!parsed.ok) problems.push(...parsed.problems);
+  }
+  if (problems.length > 0 || !settings.ok) throw configError(problems, name);
+
   const container = new Container();
   container.bind(TelephonyTokens.Config).toConstantValue(valid);
   container.bind(TelephonyTokens.Clock).toConstantValue(options.clock ?? systemClock);
   container.bind(TelephonyTokens.Logger).toConstantValue(options.logger ?? silentLogger);
-  container.load(module.containerModule(valid));
-  const store = valid.store === 'redis' ? valid.store : undefined;
-  if (store !== undefined) {
-    const storeModule = options.storeModules?.[store] ?? (await loadStoreModule(store, options.resolveFrom));
-    container.load(storeModule.containerModule(valid));
-  }
+  container.load(module.containerModule(settings.value, valid));
+  if (storeModule) container.load(storeModule.containerModule(valid));
   container
     .bind(TelephonyTokens.Client)
     .toDynamicValue((context) =>

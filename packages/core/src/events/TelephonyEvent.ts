@@ -5,8 +5,11 @@ import type { Participant } from '../participants/Participant.js';
 import type { DtmfTone } from './DtmfTone.js';
 import type { ResultInfo } from './ResultInfo.js';
 
-/** The backends an event can come from. */
-export type BackendName = 'acs' | 'graph' | 'memory';
+/**
+ * The name a backend registers under (`acs`, `graph`, `memory`, or any other backend package's): the core keeps
+ * no list of them. See `registerBackend`.
+ */
+export type BackendName = string;
 
 /** Fields every event carries. */
 export interface TelephonyEventBase<T extends string> {
@@ -59,6 +62,15 @@ interface WithReason {
 /**
  * The extra fields of each event type, keyed by `type`. This is the contract of `docs/events.md`
  * expressed in TypeScript; new types and optional fields may be added, nothing is renamed.
+ *
+ * The core declares the vocabulary every backend shares. An event only one backend has is declared by that
+ * backend's package, which adds its type here by declaration merging, so it is part of `TelephonyEvent` (and
+ * narrows in a `switch`) only in programs that import the package:
+ *
+ * @example
+ * declare module '@switchboard/core' {
+ *   interface TelephonyEventFields { 'pbx.parked': { readonly slot: number } }
+ * }
  */
 export interface TelephonyEventFields {
   'call.incoming': {
@@ -118,11 +130,6 @@ export interface TelephonyEventFields {
     readonly closeCode?: number;
     readonly closeReason?: string;
   };
-  'contentSharing.updated': {
-    readonly change: 'created' | 'updated' | 'deleted';
-    readonly sessionIds: readonly string[];
-  };
-  'webhook.validation': { readonly validationCode: string; readonly validationUrl?: string };
   unknown: { readonly sourceType: string };
 }
 
@@ -143,7 +150,7 @@ export type TelephonyEventOf<T extends TelephonyEventType> = TelephonyEventBase<
  */
 export type TelephonyEvent = { [T in TelephonyEventType]: TelephonyEventOf<T> }[TelephonyEventType];
 
-/** Every event type name, at run time. */
+/** Every event type name of the core vocabulary, at run time (backend packages' own types are theirs). */
 export const telephonyEventTypes: readonly TelephonyEventType[] = [
   'call.incoming',
   'call.state',
@@ -176,8 +183,6 @@ export const telephonyEventTypes: readonly TelephonyEventType[] = [
   'transcription.state',
   'mediaStreaming.state',
   'mediaStreaming.connection',
-  'contentSharing.updated',
-  'webhook.validation',
   'unknown',
 ];
 

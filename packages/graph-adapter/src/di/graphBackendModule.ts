@@ -1,19 +1,30 @@
-import { type BackendModule, TelephonyTokens } from '@switchboard/core';
-import { ContainerModule } from 'inversify';
+import { defineBackendModule, TelephonyTokens } from '@switchboard/core';
+import { ContainerModule, type ServiceIdentifier } from 'inversify';
 import { GraphBackend } from '../backend/GraphBackend.js';
-import { readGraphConfig } from './readGraphConfig.js';
+import type { GraphSettings } from './graphConfigSchema.js';
+import { graphConfigSchema } from './graphConfigSchema.js';
+import { graphOptionsFromSettings } from './readGraphConfig.js';
 
 /**
- * The container module of the Graph backend, loaded by `createTelephonyContainer` for `backend: 'graph'`:
- * validates the `graph` section (throwing `invalidConfig` naming the setting) and binds `TelephonyTokens.Backend`
- * to a `GraphBackend` using the container's clock and logger.
+ * The Graph backend's own service identifiers: `GraphTokens.Backend` resolves the same `GraphBackend` as
+ * `TelephonyTokens.Backend`, typed with what only Graph has.
  */
-export const backendModule: BackendModule = {
+export const GraphTokens = {
+  Backend: Symbol.for('@switchboard/graph-adapter/GraphBackend') as ServiceIdentifier<GraphBackend>,
+} as const;
+
+/**
+ * The Graph backend as it registers itself (`backend: 'graph'`): its configuration is `graphConfigSchema`; it
+ * binds `TelephonyTokens.Backend` and `GraphTokens.Backend` to one `GraphBackend` using the container's clock and
+ * logger.
+ */
+export const backendModule = defineBackendModule<GraphSettings>({
   name: 'graph',
-  containerModule(config) {
-    const options = readGraphConfig(config);
+  configSchema: graphConfigSchema,
+  containerModule(settings) {
+    const options = graphOptionsFromSettings(settings);
     return new ContainerModule(({ bind }) => {
-      bind(TelephonyTokens.Backend)
+      bind(GraphTokens.Backend)
         .toDynamicValue((context) => {
           const clock = context.get(TelephonyTokens.Clock, { optional: true });
           const logger = context.get(TelephonyTokens.Logger, { optional: true });
@@ -24,6 +35,7 @@ export const backendModule: BackendModule = {
           });
         })
         .inSingletonScope();
+      bind(TelephonyTokens.Backend).toService(GraphTokens.Backend);
     });
   },
-};
+});

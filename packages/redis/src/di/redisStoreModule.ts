@@ -1,58 +1,33 @@
-import type { StoreModule, TelephonyConfig } from '@switchboard/core';
-import { TelephonyError, TelephonyTokens } from '@switchboard/core';
+import {
+  configError,
+  parseSettings,
+  type StoreModule,
+  type TelephonyConfig,
+  TelephonyTokens,
+} from '@switchboard/core';
 import { ContainerModule } from 'inversify';
 import { RedisCallRouter, type RedisCallRouterOptions } from '../routing/RedisCallRouter.js';
-
-function invalid(message: string): TelephonyError {
-  return new TelephonyError('invalidConfig', message);
-}
-
-function positive(section: Readonly<Record<string, unknown>>, key: string): number | undefined {
-  const value = section[key];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !(value > 0))
-    throw invalid(`redis.${key} must be a positive number of milliseconds`);
-  return value;
-}
-
-function text(section: Readonly<Record<string, unknown>>, key: string): string | undefined {
-  const value = section[key];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '') throw invalid(`redis.${key} must be a non-empty string`);
-  return value;
-}
+import { redisConfigSchema } from './redisConfigSchema.js';
 
 /**
  * Reads and validates the `redis` section (`url` required; `instanceId`, `keyPrefix`, `leaseTtlMs`,
  * `renewIntervalMs`, `sweepIntervalMs`, `endedCallTtlMs`, `earlyEventTtlMs` optional) into router options.
+ * Throws one `TelephonyError('invalidConfig')` naming every invalid setting.
  */
 export function redisRouterOptions(config: TelephonyConfig): Omit<RedisCallRouterOptions, 'logger'> {
-  const section = config.redis ?? {};
-  const url = text(section, 'url');
-  if (url === undefined)
-    throw invalid('redis.url is required with store "redis" (e.g. redis://127.0.0.1:6379)');
-  if (!/^rediss?:\/\//.test(url)) throw invalid('redis.url must be a redis:// or rediss:// URL');
-  const options: Record<string, unknown> = { redis: url };
-  for (const key of ['instanceId', 'keyPrefix'] as const) {
-    const value = text(section, key);
-    if (value !== undefined) options[key] = value;
-  }
-  for (const key of [
-    'leaseTtlMs',
-    'renewIntervalMs',
-    'sweepIntervalMs',
-    'endedCallTtlMs',
-    'earlyEventTtlMs',
-  ] as const) {
-    const value = positive(section, key);
-    if (value !== undefined) options[key] = value;
-  }
-  return options as unknown as Omit<RedisCallRouterOptions, 'logger'>;
+  const parsed = parseSettings(redisConfigSchema, config.redis, 'redis');
+  if (!parsed.ok) throw configError(parsed.problems);
+  const { url, ...rest } = parsed.value;
+  return { redis: url, ...rest };
 }
 
-/** The store module `createTelephonyContainer` loads for `store: 'redis'`: binds `TelephonyTokens.CallRouter`. */
-export const storeModule: StoreModule = {
+/**
+ * The store module `createTelephonyContainer` loads for `store: 'redis'`: binds `TelephonyTokens.CallRouter`.
+ * Its `configSchema` lets the container report the section's problems with the backend's.
+ */
+export const storeModule: StoreModule & { readonly configSchema: typeof redisConfigSchema } = {
   name: 'redis',
+  configSchema: redisConfigSchema,
   containerModule(config: TelephonyConfig): ContainerModule {
     const options = redisRouterOptions(config);
     return new ContainerModule(({ bind }) => {

@@ -11,7 +11,7 @@ describe('memory backendModule', () => {
     const container = new Container();
     container.bind(TelephonyTokens.Clock).toConstantValue(clock);
     await container.load(
-      backendModule.containerModule({ backend: 'memory', memory: { botIdentity: '28:orgid:bot-app-id' } }),
+      backendModule.containerModule({ botIdentity: '28:orgid:bot-app-id' }, { backend: 'memory' }),
     );
     const backend = container.get(TelephonyTokens.Backend);
     expect(backend).toBeInstanceOf(MemoryBackend);
@@ -22,16 +22,15 @@ describe('memory backendModule', () => {
 
   it.each([
     [{ promptDurationMs: -1 }, 'memory.promptDurationMs must be a non-negative number'],
-    [{ promptDurationMs: '150' }, 'memory.promptDurationMs must be a non-negative number'],
+    [{ promptDurationMs: 'soon' }, 'memory.promptDurationMs must be a non-negative number'],
+    [{ promptDurationMs: 150, ringDurationMs: -1 }, 'memory.ringDurationMs must be a non-negative number'],
+    [{ promptDuration: 150 }, 'memory.promptDuration is not a setting of memory'],
     [{ ringDurationMs: Number.NaN }, 'memory.ringDurationMs must be a non-negative number'],
     [{ botIdentity: 42 }, 'memory.botIdentity'],
-  ])('rejects the invalid section %o with invalidConfig naming the setting', (memory, message) => {
-    let thrown: unknown;
-    try {
-      backendModule.containerModule({ backend: 'memory', memory });
-    } catch (error) {
-      thrown = error;
-    }
+  ])('rejects the invalid section %o with invalidConfig naming the setting', async (memory, message) => {
+    const thrown = await createTelephonyContainer({ backend: 'memory', memory }).catch(
+      (error: unknown) => error,
+    );
     expect(TelephonyError.hasReason(thrown, 'invalidConfig')).toBe(true);
     expect((thrown as TelephonyError).message).toContain(message);
   });

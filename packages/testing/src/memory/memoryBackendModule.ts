@@ -1,59 +1,28 @@
-import {
-  type BackendModule,
-  identityFromRawId,
-  type TelephonyConfig,
-  TelephonyError,
-  TelephonyTokens,
-} from '@switchboard/core';
+import { defineBackendModule, identityFromRawId, TelephonyTokens } from '@switchboard/core';
 import { ContainerModule } from 'inversify';
-import { MemoryBackend, type MemoryBackendOptions } from './MemoryBackend.js';
-
-function readDuration(section: Readonly<Record<string, unknown>>, name: string): number | undefined {
-  const value = section[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new TelephonyError('invalidConfig', `memory.${name} must be a non-negative number`, {
-      backend: 'memory',
-    });
-  }
-  return value;
-}
-
-function readOptions(config: TelephonyConfig): Omit<MemoryBackendOptions, 'clock'> {
-  const section = config.memory ?? {};
-  if (typeof section !== 'object' || section === null || Array.isArray(section)) {
-    throw new TelephonyError('invalidConfig', 'memory must be an object', { backend: 'memory' });
-  }
-  const botIdentity = section.botIdentity;
-  if (botIdentity !== undefined && (typeof botIdentity !== 'string' || botIdentity.trim() === '')) {
-    throw new TelephonyError('invalidConfig', 'memory.botIdentity must be a raw id such as "8:acs:…"', {
-      backend: 'memory',
-    });
-  }
-  const promptDurationMs = readDuration(section, 'promptDurationMs');
-  const ringDurationMs = readDuration(section, 'ringDurationMs');
-  return {
-    ...(typeof botIdentity === 'string' ? { botIdentity: identityFromRawId(botIdentity) } : {}),
-    ...(promptDurationMs !== undefined ? { promptDurationMs } : {}),
-    ...(ringDurationMs !== undefined ? { ringDurationMs } : {}),
-  };
-}
+import { MemoryBackend } from './MemoryBackend.js';
+import { type MemorySettings, memoryConfigSchema } from './memoryConfigSchema.js';
 
 /**
- * The in-memory backend as the container loads it (`{ "backend": "memory" }`). Its config section is
- * `memory: { botIdentity?: string (raw id), promptDurationMs?: number, ringDurationMs?: number }`; it binds
- * `TelephonyTokens.Backend` to a `MemoryBackend` on `TelephonyTokens.Clock`.
+ * The in-memory backend as it registers itself (`{ "backend": "memory" }`): its configuration is
+ * `memoryConfigSchema`; it binds `TelephonyTokens.Backend` to a `MemoryBackend` on `TelephonyTokens.Clock`.
  */
-export const backendModule: BackendModule = {
+export const backendModule = defineBackendModule<MemorySettings>({
   name: 'memory',
-  containerModule(config: TelephonyConfig): ContainerModule {
-    const options = readOptions(config);
+  configSchema: memoryConfigSchema,
+  containerModule(settings) {
+    const { botIdentity, ...durations } = settings;
     return new ContainerModule(({ bind }) => {
       bind(TelephonyTokens.Backend)
         .toDynamicValue(
-          (context) => new MemoryBackend({ ...options, clock: context.get(TelephonyTokens.Clock) }),
+          (context) =>
+            new MemoryBackend({
+              ...durations,
+              ...(botIdentity !== undefined ? { botIdentity: identityFromRawId(botIdentity) } : {}),
+              clock: context.get(TelephonyTokens.Clock),
+            }),
         )
         .inSingletonScope();
     });
   },
-};
+});
