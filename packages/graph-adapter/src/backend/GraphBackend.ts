@@ -559,7 +559,7 @@ export class GraphBackend implements TelephonyBackend {
 
   async #sendKeepAlive(callId: string): Promise<void> {
     try {
-      await this.#api.post(`${callPath(callId)}/keepAlive`, {}, { operation: 'keepAlive', callId });
+      await this.#api.postWithoutBody(`${callPath(callId)}/keepAlive`, { operation: 'keepAlive', callId });
     } catch (error) {
       if (!TelephonyError.hasReason(error, 'callNotFound')) throw error;
       // The call is gone on the service (e.g. its notifications were lost): end it here too.

@@ -424,8 +424,11 @@ export class GraphCallService implements GraphPartyHost {
     return { status: 202 };
   }
 
-  keepAlive(callId: string): GraphResult {
-    this.liveCall(callId).keepAlives += 1;
+  /** v1 `call-keepalive`: "Don't supply a request body for this method"; `404` once the call has ended. */
+  keepAlive(callId: string, body: unknown): GraphResult {
+    const call = this.liveCall(callId);
+    if (body !== undefined) throw GraphHttpError.badRequest('keepAlive takes no request body.');
+    call.keepAlives += 1;
     return { status: 200 };
   }
 

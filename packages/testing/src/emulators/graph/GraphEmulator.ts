@@ -419,7 +419,7 @@ export class GraphEmulator {
       case 'transfer':
         return service.transfer(callId, body);
       case 'keepalive':
-        return service.keepAlive(callId);
+        return service.keepAlive(callId, body);
       case 'mute':
         return service.mute(callId, body, true);
       case 'unmute':
