@@ -14,6 +14,8 @@ export type { CommsOperation } from './backend/ackFromCommsOperation.js';
 export { ackFromCommsOperation } from './backend/ackFromCommsOperation.js';
 export type { GraphErrorContext } from './backend/classifyGraphError.js';
 export { classifyGraphError } from './backend/classifyGraphError.js';
+export type { RecordedResponse } from './backend/downloadRecordedResponse.js';
+export { downloadRecordedResponse } from './backend/downloadRecordedResponse.js';
 export type { GraphTlsOptions } from './backend/createTlsFetch.js';
 export type { GraphApiOptions, GraphCredentials } from './backend/GraphApi.js';
 export { GraphApi } from './backend/GraphApi.js';

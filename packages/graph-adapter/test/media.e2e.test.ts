@@ -79,6 +79,14 @@ describe('Graph media and participant operations', () => {
     await party.say('I would like to speak to someone');
     const result = await recorded;
     expect(result.recordingLocation).toMatch(/^https:\/\//);
+    // v1 call-record: the recording is fetched with its access token, carried on the result.
+    expect(typeof result.recordingAccessToken).toBe('string');
+    const audio = await bed.backend.downloadRecordedResponse(result);
+    expect(audio.bytes.byteLength).toBeGreaterThan(0);
+    expect(audio.contentType).toMatch(/audio|octet-stream/);
+    await expect(
+      bed.backend.downloadRecordedResponse({ ...result, recordingAccessToken: 'not-the-token' }),
+    ).rejects.toMatchObject({ reason: 'unauthorized', status: 401 });
     await call.hangUp();
   });
 

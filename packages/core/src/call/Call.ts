@@ -66,6 +66,8 @@ export interface DtmfRecognition {
 /** The result of a recorded response (Graph `recordResponse`). */
 export interface RecordResponseResult {
   readonly recordingLocation?: string;
+  /** The bearer token the recording is fetched with, where the service needs one (Graph). */
+  readonly recordingAccessToken?: string;
   readonly durationMs?: number;
 }
 

@@ -90,6 +90,9 @@ function resultOf(operation: CallOperation, event: TelephonyEvent | undefined, a
       if (event?.type === 'record.completed') {
         return {
           ...(event.recordingLocation === undefined ? {} : { recordingLocation: event.recordingLocation }),
+          ...(event.recordingAccessToken === undefined
+            ? {}
+            : { recordingAccessToken: event.recordingAccessToken }),
           ...(event.durationMs === undefined ? {} : { durationMs: event.durationMs }),
         } satisfies RecordResponseResult;
       }

@@ -14,6 +14,7 @@ import {
   type OperationRequest,
   type Participant,
   type PlaceCallRequest,
+  type RecordResponseResult,
   type RejectReason,
   silentLogger,
   systemClock,
@@ -36,6 +37,11 @@ import {
 } from '../webhook/GraphNotificationAuthenticator.js';
 import { ackFromCommsOperation, asCommsOperation } from './ackFromCommsOperation.js';
 import { createTlsFetch, type GraphTlsOptions, type TlsFetch } from './createTlsFetch.js';
+import {
+  downloadRecordedResponse,
+  type RecordedResponse,
+  recordedResponseFromAnswer,
+} from './downloadRecordedResponse.js';
 import { GraphApi, type GraphCredentials } from './GraphApi.js';
 import { graphCapabilities } from './graphCapabilities.js';
 import { type GraphPrefetchMedia, mediaPrompt, serviceHostedMediaConfig } from './graphMedia.js';
@@ -390,9 +396,7 @@ export class GraphBackend implements TelephonyBackend {
             : {}),
           ...(operation.stopTones ? { stopTones: [...operation.stopTones] } : {}),
         });
-        const done = asCommsOperation(answer);
-        const location = done?.status === 'completed' ? asRecord(answer).recordingLocation : undefined;
-        return ack(answer, typeof location === 'string' ? { recordingLocation: location } : {});
+        return ack(answer, recordedResponseFromAnswer(answer));
       }
       case 'startRecording': {
         // Graph has no recording id: the id of the status operation stands for it.
@@ -486,6 +490,14 @@ export class GraphBackend implements TelephonyBackend {
     this.#keepAlive.stopAll();
     this.#calls.clear();
     await this.#tlsFetch.close();
+  }
+
+  /**
+   * Fetches a recorded response's audio with its `recordingAccessToken` (v1 `call-record`); download it
+   * promptly, Graph keeps it only shortly after the call ends.
+   */
+  downloadRecordedResponse(result: RecordResponseResult): Promise<RecordedResponse> {
+    return downloadRecordedResponse(this.#tlsFetch.fetch, result);
   }
 
   /** Whether keep-alives are being sent for a call (for diagnostics and tests). */

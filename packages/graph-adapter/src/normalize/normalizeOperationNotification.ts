@@ -103,9 +103,12 @@ function knownEvent(type: string, outcome: Outcome): TelephonyEvent | typeof not
     case 'recordOperation':
     case 'recordResponseOperation': {
       if (!finished) return undefined;
-      const fields: { recordingLocation?: string; reason?: ResultInfo } = {};
+      const fields: { recordingLocation?: string; recordingAccessToken?: string; reason?: ResultInfo } = {};
       const recordingLocation = read.string(operation.recordingLocation);
       if (recordingLocation !== undefined) fields.recordingLocation = recordingLocation;
+      // v1 call-record: the recording is fetched with this bearer token; without it Graph answers 401.
+      const recordingAccessToken = read.string(operation.recordingAccessToken);
+      if (recordingAccessToken !== undefined) fields.recordingAccessToken = recordingAccessToken;
       if (reason !== undefined) fields.reason = reason;
       return notification.add(completed ? 'record.completed' : 'record.failed', fields, operationId);
     }
