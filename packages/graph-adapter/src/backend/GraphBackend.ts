@@ -26,6 +26,8 @@ import {
   type WebhookResult,
 } from '@switchboard/core';
 import { normalizeGraphNotifications } from '../normalize/normalizeGraphNotifications.js';
+import { operationOutcome } from '../normalize/operationOutcome.js';
+import { recoveredOperationEvents } from '../normalize/recoveredOperationEvents.js';
 import { callStateFromGraph } from '../state/callStateFromGraph.js';
 import { type GraphCallRecord, GraphCallRegistry } from '../state/GraphCallRegistry.js';
 import { KeepAliveScheduler } from '../state/KeepAliveScheduler.js';
@@ -46,6 +48,7 @@ import { GraphApi, type GraphCredentials } from './GraphApi.js';
 import { graphCapabilities } from './graphCapabilities.js';
 import { type GraphPrefetchMedia, mediaPrompt, serviceHostedMediaConfig } from './graphMedia.js';
 import type { GraphRetryOptions } from './graphRetryPolicy.js';
+import { OperationRecovery } from './OperationRecovery.js';
 import { parseMeetingJoinUrl } from './parseMeetingJoinUrl.js';
 import { invitationParticipant, toGraphIdentitySet } from './toGraphIdentitySet.js';
 import { toGraphTone } from './toGraphTone.js';
@@ -76,6 +79,12 @@ export interface GraphBackendOptions extends GraphCredentials {
   readonly botDisplayName?: string;
   /** Audio files Graph fetches when a call starts. */
   readonly preFetchMedia?: readonly GraphPrefetchMedia[];
+  /**
+   * When an operation's end notification has not come this long after Graph took it, read the operation with
+   * `GET …/operations/{id}` (and again each time while it runs); default 30 s, within the default operation
+   * timeout (120 s).
+   */
+  readonly operationRecoveryMs?: number;
   /** Ask Graph for delta rosters (default true). */
   readonly deltaRoster?: boolean;
   readonly clock?: Clock;
@@ -83,6 +92,7 @@ export interface GraphBackendOptions extends GraphCredentials {
 }
 
 const defaultKeepAliveIntervalMs = 15 * 60 * 1000;
+const defaultOperationRecoveryMs = 30_000;
 const endedMemory = 1_000;
 
 type IncomingEvent = TelephonyEventOf<'call.incoming'>;
@@ -126,6 +136,7 @@ export class GraphBackend implements TelephonyBackend {
   readonly #auth: GraphNotificationAuthenticator;
   readonly #calls = new GraphCallRegistry();
   readonly #keepAlive: KeepAliveScheduler;
+  readonly #recovery: OperationRecovery;
   readonly #ended = new Set<string>();
   #sink: BackendSink | undefined;
   /** Events produced while a webhook is processed go out with its events, in order. */
@@ -150,6 +161,17 @@ export class GraphBackend implements TelephonyBackend {
       this.#clock,
       options.keepAliveIntervalMs ?? defaultKeepAliveIntervalMs,
       (callId) => this.#sendKeepAlive(callId),
+      this.#logger,
+    );
+    this.#recovery = new OperationRecovery(
+      this.#clock,
+      options.operationRecoveryMs ?? defaultOperationRecoveryMs,
+      (callId, id) =>
+        this.#api.get(`${callPath(callId)}/operations/${encodeURIComponent(id)}`, {
+          operation: 'getOperation',
+          callId,
+        }),
+      (callId, id, operation) => this.#emit(recoveredOperationEvents(callId, id, operation, this.#clock)),
       this.#logger,
     );
   }
@@ -295,8 +317,12 @@ export class GraphBackend implements TelephonyBackend {
     const record = this.#ended.has(callId) ? this.#calls.detached(callId) : this.#calls.ensure(callId);
     const post = (suffix: string, body: Record<string, unknown> = {}) =>
       this.#api.post(`${path}${suffix}`, { ...body, clientContext: operationId }, context);
-    const ack = (body: unknown, result?: unknown) =>
-      ackFromCommsOperation(operation.kind, body, { callId, operationId }, result);
+    const ack = (body: unknown, result?: unknown) => {
+      const acknowledged = ackFromCommsOperation(operation.kind, body, { callId, operationId }, result);
+      // An operation still running ends by notification; if that is lost, it is read back (OperationRecovery).
+      if (acknowledged.status === 'accepted') this.#recovery.watch(callId, operationId, body);
+      return acknowledged;
+    };
 
     switch (operation.kind) {
       case 'hangUp':
@@ -488,6 +514,7 @@ export class GraphBackend implements TelephonyBackend {
   async close(): Promise<void> {
     this.#closed = true;
     this.#keepAlive.stopAll();
+    this.#recovery.stopAll();
     this.#calls.clear();
     await this.#tlsFetch.close();
   }
@@ -508,6 +535,9 @@ export class GraphBackend implements TelephonyBackend {
   // --- notifications -------------------------------------------------------------------------------------
 
   #process(event: TelephonyEvent, out: TelephonyEvent[]): void {
+    if (event.operationId !== undefined && event.type !== 'play.started') {
+      this.#recovery.settled(event.operationId);
+    }
     if (this.#ended.has(event.callId) && event.type !== 'call.incoming') {
       out.push(event);
       return;
@@ -617,9 +647,10 @@ export class GraphBackend implements TelephonyBackend {
     });
     if (options.prompt === undefined) return { status: 'accepted' };
     const answer = asCommsOperation(await post('/playPrompt', { prompts: [mediaPrompt(options.prompt)] }));
-    const status = answer?.status?.toLowerCase();
-    if (status === 'failed') ackFromCommsOperation('play', answer, { callId, operationId });
-    if (status === 'completed')
+    const outcome = operationOutcome(answer);
+    if (outcome === 'failed' || outcome === 'canceled')
+      ackFromCommsOperation('play', answer, { callId, operationId });
+    if (outcome === 'succeeded')
       this.#emit([this.#synthetic(callId, 'play.completed', {}, answer, operationId)]);
     return { status: 'accepted' };
   }
@@ -629,11 +660,13 @@ export class GraphBackend implements TelephonyBackend {
    * that it is over already (no notification follows). Either way the bot sees `play.started`, then one outcome.
    */
   #play(callId: string, operationId: string, answer: unknown): OperationAck {
-    const status = asCommsOperation(answer)?.status?.toLowerCase();
-    if (status === 'failed') return ackFromCommsOperation('play', answer, { callId, operationId });
+    const outcome = operationOutcome(asCommsOperation(answer));
+    if (outcome === 'failed' || outcome === 'canceled')
+      return ackFromCommsOperation('play', answer, { callId, operationId });
+    if (outcome === 'pending') this.#recovery.watch(callId, operationId, answer);
     const started = this.#synthetic(callId, 'play.started', {}, answer, operationId);
     this.#emit(
-      status === 'completed'
+      outcome === 'succeeded'
         ? [started, this.#synthetic(callId, 'play.completed', {}, answer, operationId)]
         : [started],
     );
@@ -797,6 +830,7 @@ export class GraphBackend implements TelephonyBackend {
 
   #stopCall(callId: string): void {
     this.#keepAlive.stop(callId);
+    this.#recovery.stopCall(callId);
     this.#calls.delete(callId);
     this.#ended.add(callId);
     if (this.#ended.size > endedMemory) {

@@ -800,3 +800,61 @@ describe('normalizeGraphNotifications: input that is not a notification', () => 
     );
   });
 });
+
+describe('normalizeGraphNotifications: operation outcomes (docs/graph-call-actions.md rules 7, 8)', () => {
+  const ended = (type: string, fields: Record<string, unknown>) =>
+    normalizeGraphNotifications({
+      value: [
+        {
+          changeType: 'deleted',
+          resourceUrl: '/communications/calls/c-1/operations/op-1',
+          resourceData: { '@odata.type': `#microsoft.graph.${type}`, clientContext: 'ctx', ...fields },
+        },
+      ],
+    });
+
+  it.each([
+    [
+      'sendDtmfTonesOperation',
+      { status: 'completed', completionReason: 'mediaOperationCanceled' },
+      'dtmf.sendFailed',
+    ],
+    ['sendDtmfTonesOperation', { status: 'Completed', completionReason: 'unknown' }, 'dtmf.sendFailed'],
+    [
+      'sendDtmfTonesOperation',
+      { status: 'Completed', completionReason: 'completedSuccessfully' },
+      'dtmf.sent',
+    ],
+    [
+      'playPromptOperation',
+      { status: 'Completed', completionReason: 'mediaOperationCanceled' },
+      'play.canceled',
+    ],
+    ['playPromptOperation', { status: 'COMPLETED' }, 'play.completed'],
+    ['recordOperation', { status: 'completed', completionReason: 'initialSilenceTimeout' }, 'record.failed'],
+    [
+      'recordOperation',
+      { status: 'Completed', completionReason: 'maxRecordDurationReached' },
+      'record.completed',
+    ],
+    ['recordOperation', { status: 'failed', completionReason: 'operationCanceled' }, 'record.failed'],
+  ])('%s %j is %s', (type, fields, expected) => {
+    expect(ended(type, fields)).toMatchObject([{ type: expected, operationId: 'ctx' }]);
+  });
+
+  it('carries the recording access token on record.completed', () => {
+    expect(
+      ended('recordOperation', {
+        status: 'completed',
+        recordingLocation: 'https://media.example/rec/1',
+        recordingAccessToken: 'token-1',
+      }),
+    ).toMatchObject([
+      {
+        type: 'record.completed',
+        recordingLocation: 'https://media.example/rec/1',
+        recordingAccessToken: 'token-1',
+      },
+    ]);
+  });
+});

@@ -84,6 +84,8 @@ export class GraphCall {
   resultInfo: GraphResultInfo | undefined;
   recordingStatus: string | undefined;
   keepAlives = 0;
+  /** The `establishing` notification is held back until after `established` (a quirk a test asked for). */
+  lateEstablishing = false;
   readonly participants: EmulatedParticipant[] = [];
   readonly operations = new Map<string, EmulatedOperation>();
   readonly media: MediaJob[] = [];

@@ -12,6 +12,7 @@ import {
 import { GraphHttpError } from './GraphHttpError.js';
 import { GraphIdentitySet, type GraphIdentitySetJson } from './GraphIdentitySet.js';
 import type { CommsNotification, GraphNotifier } from './GraphNotifier.js';
+import { GraphQuirks } from './GraphQuirks.js';
 import { type GraphPartyHost, type GraphRing, GraphSimulatedParty } from './GraphSimulatedParty.js';
 import { GraphTone } from './GraphTone.js';
 
@@ -133,6 +134,8 @@ function promptUrisOf(body: Record<string, unknown>, required: boolean): string[
 export class GraphCallService implements GraphPartyHost {
   readonly calls = new Map<string, GraphCall>();
   readonly recordings = new Map<string, EmulatedRecording>();
+  /** Real-service behaviours a test asks for (GraphQuirks.ts). */
+  readonly quirks = new GraphQuirks();
   private readonly parties = new Map<string, GraphSimulatedParty>();
   botNotificationUrl: string | undefined;
   private closed = false;
@@ -256,8 +259,11 @@ export class GraphCallService implements GraphPartyHost {
       isMuted: false,
     });
     this.calls.set(call.id, call);
+    // Seed 002: `establishing` and `established` may arrive out of order (a quirk a test asks for).
+    const lateEstablishing = this.quirks.applies('establishedBeforeEstablishing');
+    if (lateEstablishing) call.lateEstablishing = true;
     this.later(call, 0, () => {
-      this.notifyState(call);
+      if (!lateEstablishing) this.notifyState(call);
       if (joinsMeeting && targets.length === 0) {
         this.later(call, this.options.promptDurationMs, () => this.establish(call));
         return;
@@ -447,7 +453,7 @@ export class GraphCallService implements GraphPartyHost {
       bot.isMuted = muted;
       this.later(call, 0, () => this.notifyRoster(call, [bot]));
     }
-    return { status: 200, body: call.operationResource(operation) };
+    return { status: 200, body: this.operationJson(call, operation) };
   }
 
   playPrompt(callId: string, body: unknown): GraphResult {
@@ -506,7 +512,7 @@ export class GraphCallService implements GraphPartyHost {
     );
     operation.resultInfo = ok;
     call.toneSubscribed = true;
-    return { status: 200, body: call.operationResource(operation) };
+    return { status: 200, body: this.operationJson(call, operation) };
   }
 
   sendDtmfTones(callId: string, body: unknown): GraphResult {
@@ -546,7 +552,7 @@ export class GraphCallService implements GraphPartyHost {
         completionReason: 'mediaOperationCanceled',
       });
     }
-    return { status: 200, body: call.operationResource(operation) };
+    return { status: 200, body: this.operationJson(call, operation) };
   }
 
   updateRecordingStatus(callId: string, body: unknown): GraphResult {
@@ -564,14 +570,14 @@ export class GraphCallService implements GraphPartyHost {
       'completed',
     );
     operation.resultInfo = ok;
-    return { status: 200, body: call.operationResource(operation) };
+    return { status: 200, body: this.operationJson(call, operation) };
   }
 
   getOperation(callId: string, operationId: string): GraphResult {
     const call = this.liveCall(callId);
     const operation = call.operations.get(operationId);
     if (!operation) throw GraphHttpError.notFound(`Operation ${operationId} was not found.`);
-    return { status: 200, body: call.operationResource(operation) };
+    return { status: 200, body: this.operationJson(call, operation) };
   }
 
   // --- participants ---
@@ -651,7 +657,7 @@ export class GraphCallService implements GraphPartyHost {
       participant.isMuted = true;
       this.later(call, 0, () => this.notifyRoster(call, [participant]));
     }
-    return { status: 200, body: call.operationResource(operation) };
+    return { status: 200, body: this.operationJson(call, operation) };
   }
 
   removeParticipant(callId: string, participantId: string): GraphResult {
@@ -686,7 +692,7 @@ export class GraphCallService implements GraphPartyHost {
         this.completeOperation(call, operation, 'completed', ok),
       );
     });
-    return { status: 202, body: call.operationResource(operation) };
+    return { status: 202, body: this.operationJson(call, operation) };
   }
 
   // --- what parties do ---
@@ -822,7 +828,7 @@ export class GraphCallService implements GraphPartyHost {
   private running(call: GraphCall, operation: EmulatedOperation): GraphResult {
     return {
       status: 200,
-      body: call.operationResource(operation),
+      body: this.operationJson(call, operation),
       headers: {
         location: `${this.options.baseUrl}/v1.0/communications/calls/${call.id}/operations/${operation.id}`,
       },
@@ -865,6 +871,12 @@ export class GraphCallService implements GraphPartyHost {
     return this.options.notifier.send(call.id, url, notification);
   }
 
+  /** An operation as the service writes it (statuses capitalised when a test asks: docs rule 8). */
+  private operationJson(call: GraphCall, operation: EmulatedOperation): Record<string, unknown> {
+    const json = call.operationResource(operation);
+    return { ...json, status: this.quirks.status(String(json.status)) };
+  }
+
   private notifyState(call: GraphCall, extra: Record<string, unknown> = {}): void {
     void this.notify(call, 'updated', call.path, call.stateResource(extra));
   }
@@ -898,14 +910,21 @@ export class GraphCallService implements GraphPartyHost {
     resultInfo: GraphResultInfo,
     extra: Record<string, unknown> = {},
   ): void {
-    operation.status = status;
-    operation.resultInfo = resultInfo;
-    operation.extra = { ...operation.extra, ...extra };
+    const forced = this.quirks.takeForced(operation.type);
+    operation.status = forced?.status ?? status;
+    operation.resultInfo = forced?.resultInfo ?? resultInfo;
+    operation.extra = {
+      ...operation.extra,
+      ...extra,
+      ...(forced?.completionReason === undefined ? {} : { completionReason: forced.completionReason }),
+    };
+    // A lost notification: the operation's end is still read with GET …/operations/{id}.
+    if (this.quirks.applies('dropOperationNotifications')) return;
     void this.notify(
       call,
       'deleted',
       `${call.path}/operations/${operation.id}`,
-      call.operationResource(operation),
+      this.operationJson(call, operation),
     );
   }
 
@@ -914,6 +933,10 @@ export class GraphCallService implements GraphPartyHost {
     if (call.state !== 'establishing') return;
     call.state = 'established';
     this.notifyState(call);
+    if (call.lateEstablishing) {
+      call.lateEstablishing = false;
+      this.notifyState(call, { state: 'establishing' });
+    }
     this.notifyRoster(call, call.present());
   }
 
