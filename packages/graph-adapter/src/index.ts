@@ -23,6 +23,8 @@ export type { GraphBackendOptions } from './backend/GraphBackend.js';
 export { GraphBackend } from './backend/GraphBackend.js';
 export { graphCapabilities } from './backend/graphCapabilities.js';
 export type { GraphPrefetchMedia } from './backend/graphMedia.js';
+export type { MeetingJoinLink } from './backend/meetingJoinInfo.js';
+export { parseMeetingJoinLink } from './backend/meetingJoinInfo.js';
 export type { MeetingJoinInfo } from './backend/parseMeetingJoinUrl.js';
 export { parseMeetingJoinUrl } from './backend/parseMeetingJoinUrl.js';
 export { toGraphIdentitySet } from './backend/toGraphIdentitySet.js';

@@ -48,8 +48,8 @@ import { GraphApi, type GraphCredentials } from './GraphApi.js';
 import { graphCapabilities } from './graphCapabilities.js';
 import { type GraphPrefetchMedia, mediaPrompt, serviceHostedMediaConfig } from './graphMedia.js';
 import type { GraphRetryOptions } from './graphRetryPolicy.js';
+import { meetingJoinFields, parseMeetingJoinLink } from './meetingJoinInfo.js';
 import { OperationRecovery } from './OperationRecovery.js';
-import { parseMeetingJoinUrl } from './parseMeetingJoinUrl.js';
 import { invitationParticipant, toGraphIdentitySet } from './toGraphIdentitySet.js';
 import { toGraphTone } from './toGraphTone.js';
 
@@ -214,39 +214,17 @@ export class GraphBackend implements TelephonyBackend {
         operation: 'connect',
       });
     }
-    let meeting: Record<string, unknown>;
-    if ('joinUrl' in target) {
-      const info = parseMeetingJoinUrl(target.joinUrl);
-      meeting = {
-        chatInfo: {
-          '@odata.type': '#microsoft.graph.chatInfo',
-          threadId: info.threadId,
-          messageId: info.messageId,
-        },
-        meetingInfo: {
-          '@odata.type': '#microsoft.graph.organizerMeetingInfo',
-          organizer: {
-            '@odata.type': '#microsoft.graph.identitySet',
-            user: {
-              '@odata.type': '#microsoft.graph.identity',
-              id: info.organizerId,
-              tenantId: info.tenantId,
-            },
+    // Every join-link form the comms samples parse; v1.0 properties only (meetingJoinInfo.ts).
+    const meeting = meetingJoinFields(
+      'joinUrl' in target
+        ? parseMeetingJoinLink(target.joinUrl)
+        : {
+            kind: 'joinMeetingId',
+            joinMeetingId: target.meetingId,
+            ...(target.passcode === undefined ? {} : { passcode: target.passcode }),
           },
-          allowConversationWithoutHost: true,
-        },
-        tenantId: info.tenantId,
-      };
-    } else {
-      meeting = {
-        meetingInfo: {
-          '@odata.type': '#microsoft.graph.joinMeetingIdMeetingInfo',
-          joinMeetingId: target.meetingId,
-          passcode: target.passcode ?? null,
-        },
-        tenantId: this.#options.tenantId,
-      };
-    }
+      this.#options.tenantId,
+    );
     const body = {
       '@odata.type': '#microsoft.graph.call',
       callbackUri: this.#options.callbackUrl,

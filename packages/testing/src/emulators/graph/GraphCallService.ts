@@ -220,6 +220,12 @@ export class GraphCallService implements GraphPartyHost {
     const modalities = stringArray(request, 'requestedModalities');
     if (!isRecord(request.mediaConfig)) throw GraphHttpError.badRequest("'mediaConfig' is required.");
     const joinsMeeting = isRecord(request.meetingInfo) || isRecord(request.chatInfo);
+    // v1 resources/organizermeetinginfo.md lists only `organizer`; `allowConversationWithoutHost` is beta.
+    if (isRecord(request.meetingInfo) && 'allowConversationWithoutHost' in request.meetingInfo) {
+      throw GraphHttpError.badRequest(
+        "The property 'allowConversationWithoutHost' does not exist on type 'microsoft.graph.organizerMeetingInfo'.",
+      );
+    }
     const rawTargets = request.targets ?? [];
     if (!Array.isArray(rawTargets)) throw GraphHttpError.badRequest("'targets' must be an array.");
     if (rawTargets.length === 0 && !joinsMeeting) {
