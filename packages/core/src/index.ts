@@ -89,6 +89,7 @@ export type {
   CallOperationOf,
   Capabilities,
   Capability,
+  ComplianceRecordingStatus,
   MediaStreamingOptions,
   RecordingOptions,
   TranscriptionOptions,

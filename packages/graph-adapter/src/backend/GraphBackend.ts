@@ -47,6 +47,8 @@ import {
 import { GraphApi, type GraphCredentials } from './GraphApi.js';
 import { graphCapabilities } from './graphCapabilities.js';
 import { type GraphPrefetchMedia, mediaPrompt, serviceHostedMediaConfig } from './graphMedia.js';
+import type { UpdateRecordingStatusBody } from './graphRequestBodies.js';
+import { recordResponseBody } from './graphRequestBodies.js';
 import type { GraphRetryOptions } from './graphRetryPolicy.js';
 import { meetingJoinFields, parseMeetingJoinLink } from './meetingJoinInfo.js';
 import { OperationRecovery } from './OperationRecovery.js';
@@ -295,8 +297,13 @@ export class GraphBackend implements TelephonyBackend {
     const record = this.#ended.has(callId) ? this.#calls.detached(callId) : this.#calls.ensure(callId);
     const post = (suffix: string, body: Record<string, unknown> = {}) =>
       this.#api.post(`${path}${suffix}`, { ...body, clientContext: operationId }, context);
-    const ack = (body: unknown, result?: unknown) => {
-      const acknowledged = ackFromCommsOperation(operation.kind, body, { callId, operationId }, result);
+    const ack = (body: unknown, result?: unknown, recorded = false) => {
+      const acknowledged = ackFromCommsOperation(
+        operation.kind,
+        body,
+        { callId, operationId },
+        recorded ? recordedResponseFromAnswer(body) : result,
+      );
       // An operation still running ends by notification; if that is lost, it is read back (OperationRecovery).
       if (acknowledged.status === 'accepted') this.#recovery.watch(callId, operationId, body);
       return acknowledged;
@@ -390,30 +397,22 @@ export class GraphBackend implements TelephonyBackend {
       case 'cancelMedia':
         // The core cancels the recognitions it builds on tones once this is done.
         return ack(await post('/cancelMediaProcessing'));
-      case 'recordResponse': {
-        const answer = await post('/recordResponse', {
-          ...(operation.prompt ? { prompts: [mediaPrompt(operation.prompt)] } : {}),
-          bargeInAllowed: true,
-          playBeep: true,
-          ...(operation.maxRecordDurationSeconds !== undefined
-            ? { maxRecordDurationInSeconds: operation.maxRecordDurationSeconds }
-            : {}),
-          ...(operation.stopTones ? { stopTones: [...operation.stopTones] } : {}),
-        });
-        return ack(answer, recordedResponseFromAnswer(answer));
-      }
-      case 'startRecording': {
-        // Graph has no recording id: the id of the status operation stands for it.
-        const answer = await post('/updateRecordingStatus', { status: 'recording' });
-        const recordingId = asCommsOperation(answer)?.id ?? operationId;
-        const acknowledged = ack(answer, { recordingId });
-        this.#recordingStatus(callId, operationId, answer, 'active', recordingId);
-        return acknowledged;
-      }
-      case 'stopRecording': {
-        const answer = await post('/updateRecordingStatus', { status: 'notRecording' });
+      case 'recordResponse':
+        return ack(await post('/recordResponse', { ...recordResponseBody(operation) }), undefined, true);
+      case 'updateRecordingStatus': {
+        // v1 call-updaterecordingstatus: a policy-based recording bot's compliance status; it records nothing.
+        const body: UpdateRecordingStatusBody = { status: operation.status };
+        const answer = await post('/updateRecordingStatus', { ...body });
         const acknowledged = ack(answer);
-        this.#recordingStatus(callId, operationId, answer, 'inactive', operation.recordingId);
+        if (operation.status !== 'failed') {
+          this.#recordingStatus(
+            callId,
+            operationId,
+            answer,
+            operation.status === 'recording' ? 'active' : 'inactive',
+            undefined,
+          );
+        }
         return acknowledged;
       }
       default:

@@ -35,8 +35,12 @@ export const graphCapabilities: Capabilities = {
   sendDtmf: true,
   cancelMedia: true,
   recordResponse: true,
-  startRecording: true,
-  stopRecording: true,
+  // v1 call-updaterecordingstatus reports a compliance status and records nothing: recording itself is beta
+  // only (beta call-startrecording), so start/stop recording are unsupported on v1.0; the compliance status is
+  // its own operation for policy-based recording bots.
+  startRecording: false,
+  stopRecording: false,
+  updateRecordingStatus: true,
   pauseRecording: false,
   resumeRecording: false,
   startTranscription: false,

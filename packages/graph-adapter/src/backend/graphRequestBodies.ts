@@ -1,4 +1,6 @@
 import type * as Graph from '@microsoft/microsoft-graph-types';
+import type { CallOperationOf } from '@switchboard/core';
+import { mediaPrompt } from './graphMedia.js';
 
 /**
  * Request bodies the adapter sends, typed with the generated v1.0 types (`@microsoft/microsoft-graph-types`) so
@@ -33,9 +35,12 @@ export type RedirectBody = Pick<Graph.Call, 'callbackUri'> & {
   readonly timeout?: number;
 };
 
-/** The body of `POST …/recordResponse` (v1 `call-record`); `clientContext` is added by the caller. */
+/**
+ * The body of `POST …/recordResponse` (v1 `call-record`); `clientContext` is added by the caller. The generated
+ * v1 types have no request-body type for actions, so the parameters are listed from the page.
+ */
 export interface RecordResponseBody {
-  readonly prompts?: unknown[];
+  readonly prompts?: ReturnType<typeof mediaPrompt>[];
   readonly bargeInAllowed?: boolean;
   readonly initialSilenceTimeoutInSeconds?: number;
   readonly maxSilenceTimeoutInSeconds?: number;
@@ -52,4 +57,26 @@ export interface ChangeScreenSharingRoleBody {
 /** The body of `POST …/updateRecordingStatus` (v1 `call-updaterecordingstatus`). */
 export interface UpdateRecordingStatusBody {
   readonly status: Extract<Graph.RecordingStatus, 'notRecording' | 'recording' | 'failed'>;
+}
+
+/**
+ * recordResponse's options as Graph takes them: what the bot did not set is left to Graph's defaults
+ * (no barge-in, a beep, 5 s timers; v1 `call-record`).
+ */
+export function recordResponseBody(operation: CallOperationOf<'recordResponse'>): RecordResponseBody {
+  return {
+    ...(operation.prompt ? { prompts: [mediaPrompt(operation.prompt)] } : {}),
+    ...(operation.bargeIn === undefined ? {} : { bargeInAllowed: operation.bargeIn }),
+    ...(operation.playBeep === undefined ? {} : { playBeep: operation.playBeep }),
+    ...(operation.initialSilenceTimeoutSeconds === undefined
+      ? {}
+      : { initialSilenceTimeoutInSeconds: operation.initialSilenceTimeoutSeconds }),
+    ...(operation.maxSilenceTimeoutSeconds === undefined
+      ? {}
+      : { maxSilenceTimeoutInSeconds: operation.maxSilenceTimeoutSeconds }),
+    ...(operation.maxRecordDurationSeconds === undefined
+      ? {}
+      : { maxRecordDurationInSeconds: operation.maxRecordDurationSeconds }),
+    ...(operation.stopTones ? { stopTones: [...operation.stopTones] } : {}),
+  };
 }

@@ -86,6 +86,8 @@ export class GraphCall {
   keepAlives = 0;
   /** The `establishing` notification is held back until after `established` (a quirk a test asked for). */
   lateEstablishing = false;
+  /** The bot is this call's policy-based (compliance) recorder: updateRecordingStatus is allowed. */
+  policyBasedRecording = false;
   readonly participants: EmulatedParticipant[] = [];
   readonly operations = new Map<string, EmulatedOperation>();
   readonly media: MediaJob[] = [];

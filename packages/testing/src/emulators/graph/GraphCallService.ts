@@ -138,6 +138,8 @@ export class GraphCallService implements GraphPartyHost {
   readonly quirks = new GraphQuirks();
   private readonly parties = new Map<string, GraphSimulatedParty>();
   botNotificationUrl: string | undefined;
+  /** Calls dialed from now on reach the bot as a policy-based (compliance) recorder. */
+  policyBasedRecording = false;
   private closed = false;
 
   constructor(private readonly options: GraphCallServiceOptions) {}
@@ -183,6 +185,7 @@ export class GraphCallService implements GraphPartyHost {
       {},
     );
     call.callbackUri = botUrl;
+    call.policyBasedRecording = this.policyBasedRecording;
     call.addParticipant({
       id: randomUUID(),
       identity: callerIdentity,
@@ -564,6 +567,14 @@ export class GraphCallService implements GraphPartyHost {
   updateRecordingStatus(callId: string, body: unknown): GraphResult {
     const call = this.liveCall(callId);
     this.requireState(call, ['established', 'hold'], 'updateRecordingStatus');
+    // v1 call-updaterecordingstatus: only for Teams policy-based recording (a compliance recorder's call).
+    if (!call.policyBasedRecording) {
+      throw new GraphHttpError(
+        403,
+        'Forbidden',
+        'updateRecordingStatus requires a policy-based recording call.',
+      );
+    }
     const request = requireBody(body);
     const status = optionalString(request, 'status');
     if (!status || !['recording', 'notRecording', 'failed'].includes(status)) {

@@ -551,9 +551,10 @@ describe('GraphEmulator (real MSAL and Graph clients over loopback https)', () =
       status: 'completed',
       clientContext: 'm',
     });
-    expect(
-      await client.api(`/communications/calls/${callId}/updateRecordingStatus`).post({ status: 'recording' }),
-    ).toMatchObject({ status: 'completed' });
+    // v1 call-updaterecordingstatus: refused outside policy-based recording.
+    await expect(
+      client.api(`/communications/calls/${callId}/updateRecordingStatus`).post({ status: 'recording' }),
+    ).rejects.toMatchObject({ statusCode: 403 });
     const hold = (await client
       .api(`/communications/calls/${callId}/participants/${kimId}/startHoldMusic`)
       .post({

@@ -192,6 +192,14 @@ export class GraphEmulator {
     return `${this.baseUrl}/v1/.well-known/OpenIdConfiguration`;
   }
 
+  /**
+   * Calls dialed to the bot from now on come to it as their policy-based (compliance) recorder, the only calls
+   * where Graph takes `updateRecordingStatus` (v1 call-updaterecordingstatus).
+   */
+  setPolicyBasedRecording(on: boolean): void {
+    this.service.policyBasedRecording = on;
+  }
+
   /** Real-service behaviours a test switches on: capitalised statuses, lost or forced operation ends, … */
   get quirks(): GraphQuirks {
     return this.service.quirks;
