@@ -52,6 +52,7 @@ import { recordResponseBody } from './graphRequestBodies.js';
 import type { GraphRetryOptions } from './graphRetryPolicy.js';
 import { meetingJoinFields, parseMeetingJoinLink } from './meetingJoinInfo.js';
 import { OperationRecovery } from './OperationRecovery.js';
+import { terminateForEveryone } from './terminateForEveryone.js';
 import { invitationParticipant, toGraphIdentitySet } from './toGraphIdentitySet.js';
 import { toGraphTone } from './toGraphTone.js';
 
@@ -312,9 +313,14 @@ export class GraphBackend implements TelephonyBackend {
     switch (operation.kind) {
       case 'hangUp':
       case 'terminate':
-        // Graph has no end-for-everyone: both leave the call with DELETE; the others stay in a group call.
+        // hangUp: DELETE removes only the bot's leg from a group call (v1 call-delete). terminate removes the
+        // others first, the documented means of ending a group call for everyone (terminateForEveryone.ts).
         try {
-          await this.#api.delete(path, context);
+          if (operation.kind === 'terminate') {
+            await terminateForEveryone(this.#api, request, path, this.#botAppIds());
+          } else {
+            await this.#api.delete(path, context);
+          }
         } catch (error) {
           if (!TelephonyError.hasReason(error, 'callNotFound')) throw error;
           // The call is already gone on the service: end it here too, once the core has the acknowledgement.
@@ -678,6 +684,11 @@ export class GraphBackend implements TelephonyBackend {
     const answer = await post('/subscribeToTone');
     if (asCommsOperation(answer)?.status?.toLowerCase() !== 'failed') record.toneSubscribed = true;
     return answer;
+  }
+
+  #botAppIds(): string[] {
+    const instance = this.#options.applicationInstanceId;
+    return instance === undefined ? [this.#options.appId] : [this.#options.appId, instance];
   }
 
   #source(toPhone: boolean, displayName: string | undefined): Record<string, unknown> {

@@ -3,8 +3,8 @@ import type { Capabilities } from '@switchboard/core';
 /**
  * What the Graph backend (service-hosted media) supports. Graph plays audio files only (no text or SSML),
  * recognizes DTMF only (built on subscribe-to-tone), has no transcription, media streaming, recording
- * pause/resume or cancel-add, and joins only Teams meetings. `terminate` is a DELETE like `hangUp`: Graph has no
- * end-for-everyone. Capabilities listed `false` are rejected by the core with `unsupported`.
+ * pause/resume or cancel-add, and joins only Teams meetings. `hangUp` removes only the bot from a group call;
+ * `terminate` removes every other participant first (Graph has no end-for-everyone action). Capabilities listed `false` are rejected by the core with `unsupported`.
  */
 export const graphCapabilities: Capabilities = {
   hangUp: true,
