@@ -52,6 +52,7 @@ import { recordResponseBody } from './graphRequestBodies.js';
 import type { GraphRetryOptions } from './graphRetryPolicy.js';
 import { meetingJoinFields, parseMeetingJoinLink } from './meetingJoinInfo.js';
 import { OperationRecovery } from './OperationRecovery.js';
+import { PendingInvites } from './PendingInvites.js';
 import { terminateForEveryone } from './terminateForEveryone.js';
 import { invitationParticipant, toGraphIdentitySet } from './toGraphIdentitySet.js';
 import { toGraphTone } from './toGraphTone.js';
@@ -140,6 +141,7 @@ export class GraphBackend implements TelephonyBackend {
   readonly #calls = new GraphCallRegistry();
   readonly #keepAlive: KeepAliveScheduler;
   readonly #recovery: OperationRecovery;
+  readonly #invites = new PendingInvites();
   readonly #ended = new Set<string>();
   #sink: BackendSink | undefined;
   /** Events produced while a webhook is processed go out with its events, in order. */
@@ -351,12 +353,32 @@ export class GraphBackend implements TelephonyBackend {
         );
         return { status: 'accepted' };
       }
-      case 'addParticipant':
+      case 'addParticipant': {
+        const participantId = this.#invites.open(callId, operationId);
         return ack(
           await post('/participants/invite', {
-            participants: [invitationParticipant(operation.target)],
+            participants: [invitationParticipant(operation.target, { participantId })],
           }),
         );
+      }
+      case 'cancelAddParticipant': {
+        const participantId = this.#invites.participantOf(callId, operation.addOperationId);
+        if (participantId === undefined) {
+          throw new TelephonyError('invalidInput', `no pending invitation ${operation.addOperationId}`, {
+            backend: 'graph',
+            ...context,
+          });
+        }
+        await this.#api.delete(`${path}/participants/${encodeURIComponent(participantId)}`, context);
+        this.#invites.settled(operation.addOperationId);
+        // Graph sends nothing for the cancel itself; the invitation's operation then ends failed.
+        setImmediate(() =>
+          this.#emit([
+            this.#synthetic(callId, 'participant.addCanceled', {}, { deleted: participantId }, operationId),
+          ]),
+        );
+        return { status: 'accepted' };
+      }
       case 'removeParticipant': {
         const participantId = await this.#participantId(request, operation.target);
         await this.#api.delete(`${path}/participants/${encodeURIComponent(participantId)}`, context);
@@ -520,6 +542,8 @@ export class GraphBackend implements TelephonyBackend {
   #process(event: TelephonyEvent, out: TelephonyEvent[]): void {
     if (event.operationId !== undefined && event.type !== 'play.started') {
       this.#recovery.settled(event.operationId);
+      if (event.type === 'participant.added' || event.type === 'participant.addFailed')
+        this.#invites.settled(event.operationId);
     }
     if (this.#ended.has(event.callId) && event.type !== 'call.incoming') {
       out.push(event);
@@ -819,6 +843,7 @@ export class GraphBackend implements TelephonyBackend {
   #stopCall(callId: string): void {
     this.#keepAlive.stop(callId);
     this.#recovery.stopCall(callId);
+    this.#invites.stopCall(callId);
     this.#calls.delete(callId);
     this.#ended.add(callId);
     if (this.#ended.size > endedMemory) {

@@ -3,7 +3,7 @@ import type { Capabilities } from '@switchboard/core';
 /**
  * What the Graph backend (service-hosted media) supports. Graph plays audio files only (no text or SSML),
  * recognizes DTMF only (built on subscribe-to-tone), has no transcription, media streaming, recording
- * pause/resume or cancel-add, and joins only Teams meetings. `hangUp` removes only the bot from a group call;
+ * pause/resume, and joins only Teams meetings. `hangUp` removes only the bot from a group call;
  * `terminate` removes every other participant first (Graph has no end-for-everyone action). Capabilities listed `false` are rejected by the core with `unsupported`.
  */
 export const graphCapabilities: Capabilities = {
@@ -13,7 +13,8 @@ export const graphCapabilities: Capabilities = {
   'transfer.consultative': true,
   addParticipant: true,
   removeParticipant: true,
-  cancelAddParticipant: false,
+  // By deleting the invited participant, whose id the bot chose (PendingInvites.ts, v1 participant-delete).
+  cancelAddParticipant: true,
   muteParticipant: true,
   muteSelf: true,
   unmuteSelf: true,

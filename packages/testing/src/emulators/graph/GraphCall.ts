@@ -98,6 +98,8 @@ export class GraphCall {
   readonly timers = new Set<NodeJS.Timeout>();
   /** Parties this call is ringing now (targets, invitees, transfer targets), with how to stop each ring. */
   readonly ringing = new Map<GraphSimulatedParty, () => void>();
+  /** Invitations still ringing, by the participant id each invitee will have: deleting one cancels it. */
+  readonly invitations = new Map<string, () => void>();
 
   constructor(
     readonly direction: 'incoming' | 'outgoing',

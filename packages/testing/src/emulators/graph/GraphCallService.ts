@@ -635,12 +635,27 @@ export class GraphCallService implements GraphPartyHost {
         if (failure) this.completeOperation(call, operation, 'failed', failure);
         else this.completeOperation(call, operation, 'completed', ok);
       };
-      for (const invitee of invitees) {
+      for (const [index, invitee] of invitees.entries()) {
         const party = this.party(invitee.identity);
+        // invitationParticipantInfo.participantId names the participant the invitee becomes; v1
+        // participant-delete: "When an invited participant is removed, any outstanding add participant request is
+        // canceled".
+        const entry = raw[index];
+        const chosen =
+          isRecord(entry) && typeof entry.participantId === 'string' ? entry.participantId : undefined;
+        const participantId = chosen ?? randomUUID();
+        call.invitations.set(participantId, () => {
+          call.invitations.delete(participantId);
+          call.ringing.get(party)?.();
+          call.ringing.delete(party);
+          failure = { code: 487, subcode: 0, message: 'The invitation was canceled.' };
+          settle();
+        });
         this.ring(call, party, {
           answered: () => {
+            call.invitations.delete(participantId);
             const added = call.addParticipant({
-              id: randomUUID(),
+              id: participantId,
               identity: invitee.identity,
               identitySet: invitee.identitySet,
               isBot: false,
@@ -652,6 +667,7 @@ export class GraphCallService implements GraphPartyHost {
             settle();
           },
           declined: (info) => {
+            call.invitations.delete(participantId);
             failure = info;
             settle();
           },
@@ -679,6 +695,11 @@ export class GraphCallService implements GraphPartyHost {
 
   removeParticipant(callId: string, participantId: string): GraphResult {
     const call = this.liveCall(callId);
+    const invitation = call.invitations.get(participantId);
+    if (invitation) {
+      this.later(call, 0, invitation);
+      return { status: 204 };
+    }
     const participant = this.participant(call, participantId);
     if (participant.isBot) throw GraphHttpError.badRequest('Use DELETE on the call to make the bot leave.');
     participant.removed = true;
