@@ -858,3 +858,69 @@ describe('normalizeGraphNotifications: operation outcomes (docs/graph-call-actio
     ]);
   });
 });
+
+describe('normalizeGraphNotifications: every documented address (docs/graph-call-actions.md rule 9)', () => {
+  it('reads invite example 2: operation and roster both addressed to …/operations/participants, id null', () => {
+    const events = normalizeGraphNotifications({
+      value: [
+        {
+          changeType: 'deleted',
+          resource: '/app/calls/2f1a0c00-be1f-4b1a-8e5a-0d2a6e3f9c11/operations/participants',
+          resourceUrl: '/communications/calls/2f1a0c00-be1f-4b1a-8e5a-0d2a6e3f9c11/operations/participants',
+          resourceData: {
+            '@odata.type': '#microsoft.graph.inviteParticipantsOperation',
+            id: null,
+            clientContext: null,
+            status: 'Completed',
+            participants: [{ identity: { user: { id: 'u-2', tenantId: 't-1' } } }],
+          },
+        },
+        {
+          changeType: 'updated',
+          resourceUrl: '/communications/calls/2f1a0c00-be1f-4b1a-8e5a-0d2a6e3f9c11/operations/participants',
+          resourceData: [
+            {
+              '@odata.type': '#microsoft.graph.participant',
+              id: 'p-2',
+              info: { identity: { user: { id: 'u-2', tenantId: 't-1' } } },
+              isMuted: false,
+            },
+          ],
+        },
+      ],
+    });
+    expect(events.map((e) => e.type)).toEqual(['participant.added', 'participants.updated']);
+    expect(events[0]?.operationId).toBeUndefined();
+    expect(events[1]).toMatchObject({ participants: [{ id: 'p-2', identity: { rawId: '8:orgid:u-2' } }] });
+  });
+
+  it('reads an operation URL in upper case without dashes and one without the leading slash', () => {
+    const upper = normalizeGraphNotifications({
+      value: [
+        {
+          changeType: 'deleted',
+          resourceUrl:
+            '/communications/calls/57DAB8B1894C409AB240BD8BEAE78896/operations/0FE0623FD62842EDB4BD8AC290072CC5',
+          resourceData: {
+            '@odata.type': '#microsoft.graph.playPromptOperation',
+            clientContext: 'p',
+            status: 'completed',
+          },
+        },
+        {
+          changeType: 'deleted',
+          resourceUrl: 'communications/calls/c-9/operations/o-9',
+          resourceData: {
+            '@odata.type': '#microsoft.graph.startHoldMusicOperation',
+            clientContext: 'h',
+            status: 'failed',
+          },
+        },
+      ],
+    });
+    expect(upper.map((e) => [e.type, e.operationId])).toEqual([
+      ['play.completed', 'p'],
+      ['hold.failed', 'h'],
+    ]);
+  });
+});

@@ -147,8 +147,12 @@ export function normalizeOperationNotification(notification: GraphNotification):
   // Statuses are compared in lower case: Graph writes `Running`/`Completed` as often as `running`/`completed`.
   const status = operationStatus(operation);
   const reason = parseResultInfo(operation.resultInfo);
+  // `…/operations/participants` (v1 participant-invite example 2, operation `id: null`) names no operation.
+  const fromUrl = notification.resource.operationId;
   const operationId =
-    read.string(operation.clientContext) ?? read.string(operation.id) ?? notification.resource.operationId;
+    read.string(operation.clientContext) ??
+    read.string(operation.id) ??
+    (fromUrl?.toLowerCase() === 'participants' ? undefined : fromUrl);
   notification.identify(
     `${notification.path}|${notification.changeType}|${type}|${status}|${resultKey(reason)}`,
   );
