@@ -42,4 +42,21 @@ describe('canceling an invitation on Graph', () => {
     expect(deleted.map((r) => r.path.split('/').pop())).toContain(sentId);
     await call.hangUp();
   });
+
+  it('says an invite option Graph has no field for is unsupported, without calling Graph', async () => {
+    const a = bed.emulator.network.party(teamsUser('9f9f0000-0000-0000-0000-000000000011'));
+    const b = bed.emulator.network.party(teamsUser('9f9f0000-0000-0000-0000-000000000012'));
+    const call = await bed.client.placeCall({ to: [a.identity, b.identity], subject: 'Escalation' });
+    await call.waitForState('connected', { timeoutMs: 5_000 });
+    const create = bed.emulator.requests.filter((r) => r.path === '/v1.0/communications/calls').at(-1);
+    expect((create?.body as { subject?: string } | undefined)?.subject).toBe('Escalation');
+    const before = bed.emulator.requests.length;
+    await expect(
+      call.addParticipant(teamsUser('9f9f0000-0000-0000-0000-000000000013'), {
+        invitationTimeoutSeconds: 30,
+      }),
+    ).rejects.toMatchObject({ reason: 'unsupported' });
+    expect(bed.emulator.requests.length).toBe(before);
+    await call.hangUp();
+  });
 });

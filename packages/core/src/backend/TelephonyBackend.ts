@@ -46,6 +46,8 @@ export interface PlaceCallRequest {
   /** Caller id shown to phone targets. */
   readonly callerId?: PhoneIdentity;
   readonly displayName?: string;
+  /** The call's subject, where the backend shows one (Graph `call.subject`). */
+  readonly subject?: string;
   readonly operationId: string;
   readonly customContext?: Readonly<Record<string, string>>;
   readonly mediaStreaming?: MediaStreamingOptions;

@@ -204,6 +204,7 @@ export class DefaultTelephonyClient implements TelephonyClient {
         operationId,
         ...(options.callerId ? { callerId: options.callerId } : {}),
         ...(options.displayName ? { displayName: options.displayName } : {}),
+        ...(options.subject ? { subject: options.subject } : {}),
         ...(options.customContext ? { customContext: options.customContext } : {}),
         ...(options.mediaStreaming ? { mediaStreaming: options.mediaStreaming } : {}),
         ...(options.transcription ? { transcription: options.transcription } : {}),

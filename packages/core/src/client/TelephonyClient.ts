@@ -18,6 +18,8 @@ export interface PlaceCallOptions extends OperationOptions {
   /** Caller id shown to phone targets. */
   readonly callerId?: PhoneIdentity;
   readonly displayName?: string;
+  /** The call's subject, where the backend shows one (Graph `call.subject`). */
+  readonly subject?: string;
   readonly customContext?: Readonly<Record<string, string>>;
   readonly mediaStreaming?: MediaStreamingOptions;
   readonly transcription?: TranscriptionOptions;

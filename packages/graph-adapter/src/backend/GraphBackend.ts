@@ -52,7 +52,7 @@ import { recordResponseBody } from './graphRequestBodies.js';
 import type { GraphRetryOptions } from './graphRetryPolicy.js';
 import { meetingJoinFields, parseMeetingJoinLink } from './meetingJoinInfo.js';
 import { OperationRecovery } from './OperationRecovery.js';
-import { PendingInvites } from './PendingInvites.js';
+import { PendingInvites, rejectUnsupportedInviteOptions } from './PendingInvites.js';
 import { terminateForEveryone } from './terminateForEveryone.js';
 import { invitationParticipant, toGraphIdentitySet } from './toGraphIdentitySet.js';
 import { toGraphTone } from './toGraphTone.js';
@@ -203,6 +203,7 @@ export class GraphBackend implements TelephonyBackend {
       },
       mediaConfig: serviceHostedMediaConfig(this.#options.preFetchMedia),
       tenantId: this.#options.tenantId,
+      ...(request.subject === undefined ? {} : { subject: request.subject }),
     };
     const created = await this.#api.post('/communications/calls', body, {
       operation: 'placeCall',
@@ -354,6 +355,7 @@ export class GraphBackend implements TelephonyBackend {
         return { status: 'accepted' };
       }
       case 'addParticipant': {
+        rejectUnsupportedInviteOptions(operation, context);
         const participantId = this.#invites.open(callId, operationId);
         return ack(
           await post('/participants/invite', {

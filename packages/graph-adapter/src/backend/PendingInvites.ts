@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type CallOperationOf, TelephonyError } from '@switchboard/core';
 
 /**
  * The invitations the bot made that may still be canceled, by the addParticipant's operation id. The bot names
@@ -33,4 +34,23 @@ export class PendingInvites {
       if (invite.callId === callId) this.#byOperation.delete(operationId);
     }
   }
+}
+
+/**
+ * Graph's invite takes no caller id, display name or invitation timeout (`invitationParticipantInfo` has
+ * identity, participantId, hidden, replacesCallId and removeFromDefaultAudioRoutingGroup only, v1 and beta):
+ * a bot that asks for one is told so rather than having it dropped.
+ */
+export function rejectUnsupportedInviteOptions(
+  operation: CallOperationOf<'addParticipant'>,
+  context: { readonly operation: string; readonly callId: string; readonly operationId: string },
+): void {
+  const asked = (['callerId', 'displayName', 'invitationTimeoutSeconds'] as const).filter(
+    (option) => operation[option] !== undefined,
+  );
+  if (asked.length === 0) return;
+  throw new TelephonyError('unsupported', `graph invite does not take ${asked.join(', ')}`, {
+    backend: 'graph',
+    ...context,
+  });
 }
