@@ -123,6 +123,7 @@ export type {
   ConnectOptions,
   IncomingCall,
   PlaceCallOptions,
+  RedirectOptions,
   TelephonyClient,
 } from './client/TelephonyClient.js';
 

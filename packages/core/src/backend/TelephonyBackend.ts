@@ -1,4 +1,5 @@
 import type { CallState } from '../call/CallState.js';
+import type { RedirectOptions } from '../client/TelephonyClient.js';
 import type { BackendName, TelephonyEvent, TelephonyEventOf } from '../events/TelephonyEvent.js';
 import type { Identity, PhoneIdentity } from '../identity/Identity.js';
 import type { AudioFrame, OutboundAudio } from '../media/streaming/AudioFrame.js';
@@ -131,7 +132,11 @@ export interface TelephonyBackend {
   connect(request: ConnectRequest): Promise<CallHandle>;
   answer(incoming: TelephonyEventOf<'call.incoming'>, request: AnswerRequest): Promise<CallHandle>;
   reject(incoming: TelephonyEventOf<'call.incoming'>, reason: RejectReason): Promise<void>;
-  redirect(incoming: TelephonyEventOf<'call.incoming'>, target: Identity): Promise<void>;
+  redirect(
+    incoming: TelephonyEventOf<'call.incoming'>,
+    target: Identity,
+    options?: RedirectOptions,
+  ): Promise<void>;
   execute(request: OperationRequest): Promise<OperationAck>;
   /** Authenticates and normalizes one webhook request. Unauthenticated requests yield no events. */
   handleWebhook(request: WebhookRequest): Promise<WebhookResult>;

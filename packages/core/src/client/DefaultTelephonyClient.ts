@@ -26,6 +26,7 @@ import type {
   ConnectOptions,
   IncomingCall,
   PlaceCallOptions,
+  RedirectOptions,
   TelephonyClient,
 } from './TelephonyClient.js';
 
@@ -466,9 +467,13 @@ export class DefaultTelephonyClient implements TelephonyClient {
         this.#require('incoming.reject', 'rejecting a call');
         await this.#request(backend.reject(event, reason), 'reject', {});
       },
-      redirect: async (target: Identity) => {
+      redirect: async (target: Identity, options?: RedirectOptions) => {
         this.#require('incoming.redirect', 'redirecting a call');
-        await this.#request(backend.redirect(event, target), 'redirect', {});
+        await this.#request(
+          options === undefined ? backend.redirect(event, target) : backend.redirect(event, target, options),
+          'redirect',
+          {},
+        );
       },
     };
   }

@@ -15,6 +15,7 @@ import {
   type Participant,
   type PlaceCallRequest,
   type RecordResponseResult,
+  type RedirectOptions,
   type RejectReason,
   silentLogger,
   systemClock,
@@ -48,7 +49,7 @@ import { GraphApi, type GraphCredentials } from './GraphApi.js';
 import { graphCapabilities } from './graphCapabilities.js';
 import { type GraphPrefetchMedia, mediaPrompt, serviceHostedMediaConfig } from './graphMedia.js';
 import type { UpdateRecordingStatusBody } from './graphRequestBodies.js';
-import { recordResponseBody } from './graphRequestBodies.js';
+import { recordResponseBody, redirectBody } from './graphRequestBodies.js';
 import type { GraphRetryOptions } from './graphRetryPolicy.js';
 import { meetingJoinFields, parseMeetingJoinLink } from './meetingJoinInfo.js';
 import { OperationRecovery } from './OperationRecovery.js';
@@ -284,10 +285,10 @@ export class GraphBackend implements TelephonyBackend {
     this.#forget(incoming.callId);
   }
 
-  async redirect(incoming: IncomingEvent, target: Identity): Promise<void> {
+  async redirect(incoming: IncomingEvent, target: Identity, options: RedirectOptions = {}): Promise<void> {
     await this.#api.post(
       `${callPath(incoming.callId)}/redirect`,
-      { targets: [invitationParticipant(target)], callbackUri: this.#options.callbackUrl },
+      redirectBody(target, options, this.#options.callbackUrl),
       { operation: 'redirect', callId: incoming.callId },
     );
     this.#forget(incoming.callId);

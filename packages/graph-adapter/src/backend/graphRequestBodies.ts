@@ -1,6 +1,7 @@
 import type * as Graph from '@microsoft/microsoft-graph-types';
-import type { CallOperationOf } from '@switchboard/core';
+import type { CallOperationOf, Identity, RedirectOptions } from '@switchboard/core';
 import { mediaPrompt } from './graphMedia.js';
+import { invitationParticipant } from './toGraphIdentitySet.js';
 
 /**
  * Request bodies the adapter sends, typed with the generated v1.0 types (`@microsoft/microsoft-graph-types`) so
@@ -30,10 +31,20 @@ export type OrganizerMeetingInfoBody = OData<
 export type JoinMeetingIdMeetingInfoBody = OData<Graph.JoinMeetingIdMeetingInfo, 'joinMeetingIdMeetingInfo'>;
 
 /** The body of `POST …/redirect` (v1 `call-redirect`). */
-export type RedirectBody = Pick<Graph.Call, 'callbackUri'> & {
-  readonly targets: Graph.InvitationParticipantInfo[];
+export interface RedirectBody {
+  readonly callbackUri: string;
+  readonly targets: (Graph.InvitationParticipantInfo & { readonly '@odata.type': string })[];
   readonly timeout?: number;
-};
+}
+
+/** Redirect to one target, or several rung at once, with an optional ring timeout (v1 `call-redirect`). */
+export function redirectBody(target: Identity, options: RedirectOptions, callbackUri: string): RedirectBody {
+  return {
+    targets: [target, ...(options.alsoRing ?? [])].map((identity) => invitationParticipant(identity)),
+    ...(options.timeoutSeconds === undefined ? {} : { timeout: options.timeoutSeconds }),
+    callbackUri,
+  };
+}
 
 /**
  * The body of `POST …/recordResponse` (v1 `call-record`); `clientContext` is added by the caller. The generated

@@ -366,6 +366,12 @@ export class GraphCallService implements GraphPartyHost {
       throw GraphHttpError.badRequest("'targets' must be a non-empty array.");
     }
     const targets = rawTargets.map((target, index) => participantInfoOf(target, `targets[${index}]`));
+    // v1 call-redirect: up to 25 targets (simultaneous ring); `timeout` 15-90 seconds.
+    if (targets.length > 25) throw GraphHttpError.badRequest("'targets' holds at most 25 targets.");
+    const timeout = request.timeout;
+    if (timeout !== undefined && (typeof timeout !== 'number' || timeout < 15 || timeout > 90)) {
+      throw GraphHttpError.badRequest("'timeout' must be a number of seconds from 15 to 90.");
+    }
     const callbackUri = optionalUrl(request, 'callbackUri');
     if (callbackUri) call.callbackUri = callbackUri;
     this.later(call, 0, () => {
