@@ -91,6 +91,7 @@ export type {
   CallOperationOf,
   Capabilities,
   Capability,
+  ComplianceRecordingStatus,
   MediaStreamingOptions,
   RecordingOptions,
   TranscriptionOptions,
@@ -125,6 +126,7 @@ export type {
   ConnectOptions,
   IncomingCall,
   PlaceCallOptions,
+  RedirectOptions,
   TelephonyClient,
 } from './client/TelephonyClient.js';
 

@@ -1,4 +1,4 @@
-import { phone, type TelephonyEvent } from '@switchboard/core';
+import { type Call, phone, type TelephonyEvent } from '@switchboard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GraphTestBed, startGraphTestBed } from './graphTestBed.js';
 
@@ -79,6 +79,14 @@ describe('Graph media and participant operations', () => {
     await party.say('I would like to speak to someone');
     const result = await recorded;
     expect(result.recordingLocation).toMatch(/^https:\/\//);
+    // v1 call-record: the recording is fetched with its access token, carried on the result.
+    expect(typeof result.recordingAccessToken).toBe('string');
+    const audio = await bed.backend.downloadRecordedResponse(result);
+    expect(audio.bytes.byteLength).toBeGreaterThan(0);
+    expect(audio.contentType).toMatch(/audio|octet-stream/);
+    await expect(
+      bed.backend.downloadRecordedResponse({ ...result, recordingAccessToken: 'not-the-token' }),
+    ).rejects.toMatchObject({ reason: 'unauthorized', status: 401 });
     await call.hangUp();
   });
 
@@ -95,21 +103,82 @@ describe('Graph media and participant operations', () => {
     await call.hangUp();
   });
 
-  it('mutes and unmutes the bot, and starts and stops recording status', async () => {
+  it('mutes and unmutes the bot in a call', async () => {
     const { call } = await connected();
     await call.muteSelf();
     await call.unmuteSelf();
-    const { recordingId } = await call.startRecording();
-    expect(typeof recordingId).toBe('string');
-    await call.stopRecording({ ...(recordingId ? { recordingId } : {}) });
-    const statuses = bed.emulator.requests
-      .filter((r) => r.path.endsWith(`${call.id}/updateRecordingStatus`))
-      .map((r) => (r.body as { status?: string }).status);
-    expect(statuses).toEqual(['recording', 'notRecording']);
     const self = bed.emulator.requests.filter(
       (r) => /\/(mute|unmute)$/.test(r.path) && r.path.includes(call.id),
     );
     expect(self.map((r) => r.path.split('/').pop())).toEqual(['mute', 'unmute']);
+    await call.hangUp();
+  });
+
+  it('reports start/stop recording unsupported: updateRecordingStatus records nothing', async () => {
+    const { call } = await connected();
+    const before = bed.emulator.requests.length;
+    await expect(call.startRecording()).rejects.toMatchObject({ reason: 'unsupported' });
+    await expect(call.stopRecording()).rejects.toMatchObject({ reason: 'unsupported' });
+    expect(bed.emulator.requests.length).toBe(before);
+    await call.hangUp();
+  });
+
+  it('reports a compliance recording status on a policy-based recording call', async () => {
+    bed.emulator.setPolicyBasedRecording(true);
+    try {
+      const answered = new Promise<Call>((resolve) => {
+        const subscription = bed.client.incomingCalls$.subscribe((incoming) => {
+          subscription.unsubscribe();
+          void incoming.answer().then(resolve);
+        });
+      });
+      const caller = await bed.emulator.network.dial(phone('+14255559901'));
+      const call = await answered;
+      await call.waitForState('connected', { timeoutMs: 5_000 });
+      const states: string[] = [];
+      call.events$.subscribe((event: TelephonyEvent) => {
+        if (event.type === 'recording.state') states.push(event.state);
+      });
+      await call.updateRecordingStatus('recording');
+      await call.updateRecordingStatus('notRecording');
+      const statuses = bed.emulator.requests
+        .filter((r) => r.path.endsWith(`${call.id}/updateRecordingStatus`))
+        .map((r) => (r.body as { status?: string }).status);
+      expect(statuses).toEqual(['recording', 'notRecording']);
+      expect(states).toEqual(['active', 'inactive']);
+      await caller.hangUp();
+    } finally {
+      bed.emulator.setPolicyBasedRecording(false);
+    }
+  });
+
+  it('refuses a compliance recording status outside policy-based recording (403 from Graph)', async () => {
+    const { call } = await connected();
+    await expect(call.updateRecordingStatus('recording')).rejects.toMatchObject({ status: 403 });
+    await call.hangUp();
+  });
+
+  it('sends the recordResponse options the bot sets and leaves the rest to Graph', async () => {
+    const { call, party } = await connected();
+    const recorded = call.recordResponse({
+      playBeep: false,
+      bargeIn: true,
+      initialSilenceTimeoutSeconds: 3,
+      maxSilenceTimeoutSeconds: 2,
+      maxRecordDurationSeconds: 10,
+    });
+    await sleep(100);
+    await party.say('hello');
+    await recorded;
+    const body = bed.emulator.requests.filter((r) => r.path.endsWith(`${call.id}/recordResponse`)).at(-1)
+      ?.body as Record<string, unknown>;
+    expect(body).toMatchObject({
+      playBeep: false,
+      bargeInAllowed: true,
+      initialSilenceTimeoutInSeconds: 3,
+      maxSilenceTimeoutInSeconds: 2,
+      maxRecordDurationInSeconds: 10,
+    });
     await call.hangUp();
   });
 

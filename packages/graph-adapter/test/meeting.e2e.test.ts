@@ -55,6 +55,38 @@ describe('joining a Teams meeting over Graph', () => {
     await call.hangUp();
   });
 
+  it('joins by a short /meet/<id>?p=<passcode> link with joinMeetingIdMeetingInfo', async () => {
+    bed = await startGraphTestBed();
+    const call = await bed.client.connect({
+      target: { kind: 'meeting', joinUrl: 'https://teams.microsoft.com/meet/31415926535?p=Xy7kQw' },
+    });
+    await call.waitForState('connected', { timeoutMs: 5_000 });
+    expect(lastCreate(bed).meetingInfo).toEqual({
+      '@odata.type': '#microsoft.graph.joinMeetingIdMeetingInfo',
+      joinMeetingId: '31415926535',
+      passcode: 'Xy7kQw',
+    });
+    await call.hangUp();
+  });
+
+  it('joins a channel meeting with its reply-chain message id and only v1.0 meeting properties', async () => {
+    bed = await startGraphTestBed();
+    const channel =
+      'https://teams.microsoft.com/l/meetup-join/19%3acd9ce3da56624fe69c9d7cd026f9126d%40thread.skype/1509579179399?context=%7b%22Tid%22%3a%22t-1%22%2c%22Oid%22%3a%22o-1%22%2c%22MessageId%22%3a%221536978844957%22%7d';
+    const call = await bed.client.connect({ target: { kind: 'meeting', joinUrl: channel } });
+    await call.waitForState('connected', { timeoutMs: 5_000 });
+    const body = lastCreate(bed);
+    expect(body.chatInfo).toEqual({
+      '@odata.type': '#microsoft.graph.chatInfo',
+      threadId: '19:cd9ce3da56624fe69c9d7cd026f9126d@thread.skype',
+      messageId: '1509579179399',
+      replyChainMessageId: '1536978844957',
+    });
+    // allowConversationWithoutHost is a beta property (beta resources/organizermeetinginfo.md).
+    expect(Object.keys(body.meetingInfo as object).sort()).toEqual(['@odata.type', 'organizer']);
+    await call.hangUp();
+  });
+
   it('rejects a join URL it cannot decode before calling Graph', async () => {
     bed = await startGraphTestBed();
     const before = bed.emulator.requests.length;

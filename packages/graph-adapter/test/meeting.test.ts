@@ -1,5 +1,6 @@
 import { TelephonyError } from '@switchboard/core';
 import { describe, expect, it } from 'vitest';
+import { parseMeetingJoinLink } from '../src/backend/meetingJoinInfo.js';
 import { parseMeetingJoinUrl } from '../src/backend/parseMeetingJoinUrl.js';
 
 // The join URL of the call resource page (see the Graph `call` resource type).
@@ -22,6 +23,7 @@ describe('parseMeetingJoinUrl', () => {
     expect(parseMeetingJoinUrl(url)).toEqual({
       threadId: '19:cbee7c1c860e465f8258e3cebf7bee0d@thread.skype',
       messageId: '1533758867081',
+      replyChainMessageId: '1533758867081',
       tenantId: 't-1',
       organizerId: 'o-1',
     });
@@ -60,5 +62,25 @@ describe('parseMeetingJoinUrl', () => {
       caught = error;
     }
     expect(TelephonyError.hasReason(caught, 'invalidInput')).toBe(true);
+  });
+});
+
+describe('parseMeetingJoinLink', () => {
+  it('reads the short /meet/<id>?p=<passcode> link as a join meeting id', () => {
+    expect(parseMeetingJoinLink('https://teams.microsoft.com/meet/2718281828?p=AbCd12')).toEqual({
+      kind: 'joinMeetingId',
+      joinMeetingId: '2718281828',
+      passcode: 'AbCd12',
+    });
+    expect(parseMeetingJoinLink('https://teams.microsoft.com/meet/2718281828')).toEqual({
+      kind: 'joinMeetingId',
+      joinMeetingId: '2718281828',
+    });
+  });
+
+  it('says how to join a meetup-join link without context (the samples resolve it online)', () => {
+    expect(() =>
+      parseMeetingJoinLink('https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0'),
+    ).toThrow(/meetingId, passcode/);
   });
 });

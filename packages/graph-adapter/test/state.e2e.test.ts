@@ -207,6 +207,10 @@ describe('Graph backend state', () => {
     expect(elapsed).toBeGreaterThanOrEqual(2 * intervalMs);
     expect(elapsed).toBeLessThan(3 * intervalMs + 1_000);
     expect(bed.backend.isKeepingAlive(call.id)).toBe(true);
+    // v1 call-keepalive: no request body (the emulator answers 400 to one, so the call would not be kept).
+    const sent = bed.emulator.requests.filter((r) => r.path.endsWith(`${call.id}/keepAlive`));
+    expect(sent.every((r) => r.body === undefined)).toBe(true);
+    expect(call.state).toBe('connected');
 
     await call.hangUp();
     const afterEnd = keepAlives();

@@ -40,6 +40,11 @@ export { AcsEmulator } from './emulators/acs/AcsEmulator.js';
 // --- Graph emulator (src/emulators/graph) ---
 export type { GraphEmulatorOptions, GraphEmulatorRequest } from './emulators/graph/GraphEmulator.js';
 export { GraphEmulator } from './emulators/graph/GraphEmulator.js';
+export type {
+  GraphForcedCompletion,
+  GraphQuirkSwitches,
+  GraphQuirks,
+} from './emulators/graph/GraphQuirks.js';
 export type { GraphDelivery } from './emulators/graph/GraphNotifier.js';
 
 // --- loopback webhook server (src/http) ---

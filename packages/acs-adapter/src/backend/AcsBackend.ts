@@ -532,6 +532,7 @@ export class AcsBackend implements TelephonyBackend {
       case 'muteSelf':
       case 'unmuteSelf':
       case 'recordResponse':
+      case 'updateRecordingStatus':
         throw new TelephonyError('unsupported', `acs does not support ${operation.kind}`, { backend: 'acs' });
     }
   }

@@ -1,4 +1,5 @@
 import type { CallState } from '../call/CallState.js';
+import type { RedirectOptions } from '../client/TelephonyClient.js';
 import type { BackendName, TelephonyEvent, TelephonyEventOf } from '../events/TelephonyEvent.js';
 import type { Identity, PhoneIdentity } from '../identity/Identity.js';
 import type { AudioFrame, OutboundAudio } from '../media/streaming/AudioFrame.js';
@@ -46,6 +47,8 @@ export interface PlaceCallRequest {
   /** Caller id shown to phone targets. */
   readonly callerId?: PhoneIdentity;
   readonly displayName?: string;
+  /** The call's subject, where the backend shows one (Graph `call.subject`). */
+  readonly subject?: string;
   readonly operationId: string;
   readonly customContext?: Readonly<Record<string, string>>;
   readonly mediaStreaming?: MediaStreamingOptions;
@@ -139,7 +142,11 @@ export interface TelephonyBackend {
   connect(request: ConnectRequest): Promise<CallHandle>;
   answer(incoming: TelephonyEventOf<'call.incoming'>, request: AnswerRequest): Promise<CallHandle>;
   reject(incoming: TelephonyEventOf<'call.incoming'>, reason: RejectReason): Promise<void>;
-  redirect(incoming: TelephonyEventOf<'call.incoming'>, target: Identity): Promise<void>;
+  redirect(
+    incoming: TelephonyEventOf<'call.incoming'>,
+    target: Identity,
+    options?: RedirectOptions,
+  ): Promise<void>;
   execute(request: OperationRequest): Promise<OperationAck>;
   /** Authenticates and normalizes one webhook request. Unauthenticated requests yield no events. */
   handleWebhook(request: WebhookRequest): Promise<WebhookResult>;

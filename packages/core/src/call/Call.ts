@@ -9,6 +9,7 @@ import type { AudioFrame, OutboundAudio } from '../media/streaming/AudioFrame.js
 import type { TranscriptSegment } from '../media/streaming/TranscriptSegment.js';
 import type {
   Capabilities,
+  ComplianceRecordingStatus,
   MediaStreamingOptions,
   RecordingOptions,
   TranscriptionOptions,
@@ -72,6 +73,8 @@ export interface DtmfRecognition {
 /** The result of a recorded response (Graph `recordResponse`). */
 export interface RecordResponseResult {
   readonly recordingLocation?: string;
+  /** The bearer token the recording is fetched with, where the service needs one (Graph). */
+  readonly recordingAccessToken?: string;
   readonly durationMs?: number;
 }
 
@@ -166,8 +169,24 @@ export interface Call {
       readonly prompt?: PlaySource;
       readonly maxRecordDurationSeconds?: number;
       readonly stopTones?: readonly string[];
+      /** Silence before anything is said that ends the recording, in seconds. */
+      readonly initialSilenceTimeoutSeconds?: number;
+      /** Silence after speech that ends the recording, in seconds. */
+      readonly maxSilenceTimeoutSeconds?: number;
+      /** Play a beep before recording. */
+      readonly playBeep?: boolean;
+      /** Speech interrupts the prompt. */
+      readonly bargeIn?: boolean;
     },
   ): OperationPromise<RecordResponseResult>;
+  /**
+   * Policy-based (compliance) recording bots: reports that the bot's own capture of the call's media began
+   * (`recording`), ended (`notRecording`) or failed. It records nothing; capability `updateRecordingStatus`.
+   */
+  updateRecordingStatus(
+    status: ComplianceRecordingStatus,
+    options?: OperationOptions,
+  ): OperationPromise<void>;
 
   startRecording(
     options?: RecordingOptions & OperationOptions,

@@ -18,6 +18,7 @@ import {
   type CallOperation,
   type Capabilities,
   type Capability,
+  type ComplianceRecordingStatus,
   type MediaStreamingOptions,
   type RecordingOptions,
   requiredCapabilities,
@@ -107,6 +108,9 @@ function resultOf(operation: CallOperation, event: TelephonyEvent | undefined, a
       if (event?.type === 'record.completed') {
         return {
           ...(event.recordingLocation === undefined ? {} : { recordingLocation: event.recordingLocation }),
+          ...(event.recordingAccessToken === undefined
+            ? {}
+            : { recordingAccessToken: event.recordingAccessToken }),
           ...(event.durationMs === undefined ? {} : { durationMs: event.durationMs }),
         } satisfies RecordResponseResult;
       }
@@ -781,6 +785,10 @@ export class LiveCall implements Call {
       readonly prompt?: PlaySource;
       readonly maxRecordDurationSeconds?: number;
       readonly stopTones?: readonly string[];
+      readonly initialSilenceTimeoutSeconds?: number;
+      readonly maxSilenceTimeoutSeconds?: number;
+      readonly playBeep?: boolean;
+      readonly bargeIn?: boolean;
     } = noOptions,
   ): OperationPromise<RecordResponseResult> {
     return this.#run(
@@ -791,9 +799,24 @@ export class LiveCall implements Call {
           ? {}
           : { maxRecordDurationSeconds: options.maxRecordDurationSeconds }),
         ...(options.stopTones ? { stopTones: options.stopTones } : {}),
+        ...(options.initialSilenceTimeoutSeconds === undefined
+          ? {}
+          : { initialSilenceTimeoutSeconds: options.initialSilenceTimeoutSeconds }),
+        ...(options.maxSilenceTimeoutSeconds === undefined
+          ? {}
+          : { maxSilenceTimeoutSeconds: options.maxSilenceTimeoutSeconds }),
+        ...(options.playBeep === undefined ? {} : { playBeep: options.playBeep }),
+        ...(options.bargeIn === undefined ? {} : { bargeIn: options.bargeIn }),
       },
       options,
     );
+  }
+
+  updateRecordingStatus(
+    status: ComplianceRecordingStatus,
+    options: OperationOptions = noOptions,
+  ): OperationPromise<void> {
+    return this.#run({ kind: 'updateRecordingStatus', status }, options);
   }
 
   startRecording(

@@ -27,6 +27,7 @@ import type {
   ConnectOptions,
   IncomingCall,
   PlaceCallOptions,
+  RedirectOptions,
   TelephonyClient,
 } from './TelephonyClient.js';
 
@@ -215,6 +216,7 @@ export class DefaultTelephonyClient implements TelephonyClient {
         operationId,
         ...(options.callerId ? { callerId: options.callerId } : {}),
         ...(options.displayName ? { displayName: options.displayName } : {}),
+        ...(options.subject ? { subject: options.subject } : {}),
         ...(options.customContext ? { customContext: options.customContext } : {}),
         ...(options.mediaStreaming ? { mediaStreaming: options.mediaStreaming } : {}),
         ...(options.transcription ? { transcription: options.transcription } : {}),
@@ -484,9 +486,13 @@ export class DefaultTelephonyClient implements TelephonyClient {
         this.#require('incoming.reject', 'rejecting a call');
         await this.#request(backend.reject(event, reason), 'reject', {});
       },
-      redirect: async (target: Identity) => {
+      redirect: async (target: Identity, options?: RedirectOptions) => {
         this.#require('incoming.redirect', 'redirecting a call');
-        await this.#request(backend.redirect(event, target), 'redirect', {});
+        await this.#request(
+          options === undefined ? backend.redirect(event, target) : backend.redirect(event, target, options),
+          'redirect',
+          {},
+        );
       },
     };
   }

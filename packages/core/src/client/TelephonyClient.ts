@@ -18,6 +18,8 @@ export interface PlaceCallOptions extends OperationOptions {
   /** Caller id shown to phone targets. */
   readonly callerId?: PhoneIdentity;
   readonly displayName?: string;
+  /** The call's subject, where the backend shows one (Graph `call.subject`). */
+  readonly subject?: string;
   readonly customContext?: Readonly<Record<string, string>>;
   readonly mediaStreaming?: MediaStreamingOptions;
   readonly transcription?: TranscriptionOptions;
@@ -50,7 +52,16 @@ export interface IncomingCall {
   /** Answers; resolves with the call once the backend accepted the answer. */
   answer(options?: AnswerOptions): Promise<Call>;
   reject(reason?: RejectReason): Promise<void>;
-  redirect(target: Identity): Promise<void>;
+  /** Redirects the call; `options` as far as the backend takes them (Graph: both). */
+  redirect(target: Identity, options?: RedirectOptions): Promise<void>;
+}
+
+/** Options of redirecting an incoming call. */
+export interface RedirectOptions {
+  /** How long the target(s) ring, in seconds (Graph: 15-90). */
+  readonly timeoutSeconds?: number;
+  /** More targets rung at the same time as the first (simultaneous ringing; Graph: up to 25 in all). */
+  readonly alsoRing?: readonly Identity[];
 }
 
 /**

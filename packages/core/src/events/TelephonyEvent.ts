@@ -108,7 +108,12 @@ export interface TelephonyEventFields {
   /** `failure` is the normalized cause, beside the backend's raw `reason`. */
   'recognize.failed': { readonly failure?: RecognizeFailure } & WithReason;
   'recognize.canceled': { readonly failure?: RecognizeFailure } & WithReason;
-  'record.completed': { readonly recordingLocation?: string; readonly durationMs?: number } & WithReason;
+  /** `recordingAccessToken`: Graph's bearer token for downloading `recordingLocation` (v1 `call-record`). */
+  'record.completed': {
+    readonly recordingLocation?: string;
+    readonly recordingAccessToken?: string;
+    readonly durationMs?: number;
+  } & WithReason;
   'record.failed': { readonly recordingLocation?: string; readonly durationMs?: number } & WithReason;
   'dtmf.received': { readonly tone: DtmfTone; readonly sequenceId?: number };
   'dtmf.sent': WithReason;

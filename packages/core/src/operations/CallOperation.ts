@@ -78,8 +78,21 @@ export type CallOperation =
       readonly prompt?: PlaySource;
       readonly maxRecordDurationSeconds?: number;
       readonly stopTones?: readonly string[];
+      /** Seconds of silence before anything is said that end the recording (Graph default 5). */
+      readonly initialSilenceTimeoutSeconds?: number;
+      /** Seconds of silence after speech that end the recording (Graph default 5). */
+      readonly maxSilenceTimeoutSeconds?: number;
+      /** Play a beep before recording (Graph default true). */
+      readonly playBeep?: boolean;
+      /** Speech interrupts the prompt (Graph default false). */
+      readonly bargeIn?: boolean;
     }
   | { readonly kind: 'startRecording'; readonly options: RecordingOptions }
+  /**
+   * Policy-based (compliance) recording: tells the service the bot's own media capture began (`recording`),
+   * ended (`notRecording`) or failed. Records nothing by itself (Graph `updateRecordingStatus`).
+   */
+  | { readonly kind: 'updateRecordingStatus'; readonly status: ComplianceRecordingStatus }
   | { readonly kind: 'stopRecording'; readonly recordingId?: string }
   | { readonly kind: 'pauseRecording'; readonly recordingId?: string }
   | { readonly kind: 'resumeRecording'; readonly recordingId?: string }
@@ -88,6 +101,9 @@ export type CallOperation =
   | { readonly kind: 'updateTranscription'; readonly options: TranscriptionOptions }
   | { readonly kind: 'startMediaStreaming'; readonly options: MediaStreamingOptions }
   | { readonly kind: 'stopMediaStreaming' };
+
+/** The compliance recording status a policy-based recording bot reports. */
+export type ComplianceRecordingStatus = 'recording' | 'notRecording' | 'failed';
 
 /** The name of an operation. */
 export type CallOperationKind = CallOperation['kind'];
@@ -116,6 +132,7 @@ export const callOperationKinds: readonly CallOperationKind[] = [
   'cancelMedia',
   'recordResponse',
   'startRecording',
+  'updateRecordingStatus',
   'stopRecording',
   'pauseRecording',
   'resumeRecording',

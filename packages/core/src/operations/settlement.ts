@@ -64,6 +64,7 @@ export const settlementRules: Readonly<Record<CallOperationKind, SettlementRule>
   recordResponse: { completeOn: ['record.completed'], failOn: ['record.failed'], cancelOn: none },
   startRecording: { completeOn: none, failOn: ['recording.failed'], cancelOn: none },
   stopRecording: { completeOn: none, failOn: ['recording.failed'], cancelOn: none },
+  updateRecordingStatus: { completeOn: none, failOn: ['recording.failed'], cancelOn: none },
   pauseRecording: { completeOn: none, failOn: ['recording.failed'], cancelOn: none },
   resumeRecording: { completeOn: none, failOn: ['recording.failed'], cancelOn: none },
   startTranscription: {

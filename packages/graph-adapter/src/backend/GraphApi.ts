@@ -149,7 +149,12 @@ export class GraphApi {
 
   /** POST a JSON body; resolves with the parsed body, or `undefined` for an empty answer. */
   post(path: string, body: unknown, context?: GraphErrorContext): Promise<unknown> {
-    return this.#send('POST', path, body, context);
+    return this.#send('POST', path, body ?? {}, context);
+  }
+
+  /** POST an action that takes no request body (v1 `call-keepalive`: "Don't supply a request body"). */
+  postWithoutBody(path: string, context?: GraphErrorContext): Promise<unknown> {
+    return this.#send('POST', path, undefined, context);
   }
 
   /** DELETE a Graph path. */
@@ -211,7 +216,7 @@ export class GraphApi {
       const raw = (await (method === 'GET'
         ? request.get()
         : method === 'POST'
-          ? request.post(body ?? {})
+          ? request.post(body)
           : request.delete())) as Response;
       const text = await raw.text();
       const parsed = parseJson(text);

@@ -15,6 +15,8 @@ import {
   type Participant,
   type PlaceCallRequest,
   type ReceivedWebhook,
+  type RecordResponseResult,
+  type RedirectOptions,
   type RejectReason,
   silentLogger,
   systemClock,
@@ -26,6 +28,8 @@ import {
   type WebhookResult,
 } from '@switchboard/core';
 import { normalizeGraphNotifications } from '../normalize/normalizeGraphNotifications.js';
+import { operationOutcome } from '../normalize/operationOutcome.js';
+import { recoveredOperationEvents } from '../normalize/recoveredOperationEvents.js';
 import { callStateFromGraph } from '../state/callStateFromGraph.js';
 import { type GraphCallRecord, GraphCallRegistry } from '../state/GraphCallRegistry.js';
 import { KeepAliveScheduler } from '../state/KeepAliveScheduler.js';
@@ -37,11 +41,21 @@ import {
 } from '../webhook/GraphNotificationAuthenticator.js';
 import { ackFromCommsOperation, asCommsOperation } from './ackFromCommsOperation.js';
 import { createTlsFetch, type GraphTlsOptions, type TlsFetch } from './createTlsFetch.js';
+import {
+  downloadRecordedResponse,
+  type RecordedResponse,
+  recordedResponseFromAnswer,
+} from './downloadRecordedResponse.js';
 import { GraphApi, type GraphCredentials } from './GraphApi.js';
 import { graphCapabilities } from './graphCapabilities.js';
 import { type GraphPrefetchMedia, mediaPrompt, serviceHostedMediaConfig } from './graphMedia.js';
+import type { UpdateRecordingStatusBody } from './graphRequestBodies.js';
+import { recordResponseBody, redirectBody } from './graphRequestBodies.js';
 import type { GraphRetryOptions } from './graphRetryPolicy.js';
-import { parseMeetingJoinUrl } from './parseMeetingJoinUrl.js';
+import { meetingJoinFields, parseMeetingJoinLink } from './meetingJoinInfo.js';
+import { OperationRecovery } from './OperationRecovery.js';
+import { PendingInvites, rejectUnsupportedInviteOptions } from './PendingInvites.js';
+import { terminateForEveryone } from './terminateForEveryone.js';
 import { invitationParticipant, toGraphIdentitySet } from './toGraphIdentitySet.js';
 import { toGraphTone } from './toGraphTone.js';
 
@@ -75,6 +89,12 @@ export interface GraphBackendOptions extends GraphCredentials {
   readonly botDisplayName?: string;
   /** Audio files Graph fetches when a call starts. */
   readonly preFetchMedia?: readonly GraphPrefetchMedia[];
+  /**
+   * When an operation's end notification has not come this long after Graph took it, read the operation with
+   * `GET …/operations/{id}` (and again each time while it runs); default 30 s, within the default operation
+   * timeout (120 s).
+   */
+  readonly operationRecoveryMs?: number;
   /** Ask Graph for delta rosters (default true). */
   readonly deltaRoster?: boolean;
   readonly clock?: Clock;
@@ -82,6 +102,7 @@ export interface GraphBackendOptions extends GraphCredentials {
 }
 
 const defaultKeepAliveIntervalMs = 15 * 60 * 1000;
+const defaultOperationRecoveryMs = 30_000;
 const endedMemory = 1_000;
 
 type IncomingEvent = TelephonyEventOf<'call.incoming'>;
@@ -125,6 +146,8 @@ export class GraphBackend implements TelephonyBackend {
   readonly #auth: GraphNotificationAuthenticator;
   readonly #calls = new GraphCallRegistry();
   readonly #keepAlive: KeepAliveScheduler;
+  readonly #recovery: OperationRecovery;
+  readonly #invites = new PendingInvites();
   readonly #ended = new Set<string>();
   #sink: BackendSink | undefined;
   /** Events produced while a webhook is processed go out with its events, in order. */
@@ -154,6 +177,17 @@ export class GraphBackend implements TelephonyBackend {
       (callId) => this.#sendKeepAlive(callId),
       this.#logger,
     );
+    this.#recovery = new OperationRecovery(
+      this.#clock,
+      options.operationRecoveryMs ?? defaultOperationRecoveryMs,
+      (callId, id) =>
+        this.#api.get(`${callPath(callId)}/operations/${encodeURIComponent(id)}`, {
+          operation: 'getOperation',
+          callId,
+        }),
+      (callId, id, operation) => this.#emit(recoveredOperationEvents(callId, id, operation, this.#clock)),
+      this.#logger,
+    );
   }
 
   attach(sink: BackendSink): void {
@@ -178,6 +212,7 @@ export class GraphBackend implements TelephonyBackend {
       },
       mediaConfig: serviceHostedMediaConfig(this.#options.preFetchMedia),
       tenantId: this.#options.tenantId,
+      ...(request.subject === undefined ? {} : { subject: request.subject }),
     };
     const created = await this.#api.post('/communications/calls', body, {
       operation: 'placeCall',
@@ -194,39 +229,17 @@ export class GraphBackend implements TelephonyBackend {
         operation: 'connect',
       });
     }
-    let meeting: Record<string, unknown>;
-    if ('joinUrl' in target) {
-      const info = parseMeetingJoinUrl(target.joinUrl);
-      meeting = {
-        chatInfo: {
-          '@odata.type': '#microsoft.graph.chatInfo',
-          threadId: info.threadId,
-          messageId: info.messageId,
-        },
-        meetingInfo: {
-          '@odata.type': '#microsoft.graph.organizerMeetingInfo',
-          organizer: {
-            '@odata.type': '#microsoft.graph.identitySet',
-            user: {
-              '@odata.type': '#microsoft.graph.identity',
-              id: info.organizerId,
-              tenantId: info.tenantId,
-            },
+    // Every join-link form the comms samples parse; v1.0 properties only (meetingJoinInfo.ts).
+    const meeting = meetingJoinFields(
+      'joinUrl' in target
+        ? parseMeetingJoinLink(target.joinUrl)
+        : {
+            kind: 'joinMeetingId',
+            joinMeetingId: target.meetingId,
+            ...(target.passcode === undefined ? {} : { passcode: target.passcode }),
           },
-          allowConversationWithoutHost: true,
-        },
-        tenantId: info.tenantId,
-      };
-    } else {
-      meeting = {
-        meetingInfo: {
-          '@odata.type': '#microsoft.graph.joinMeetingIdMeetingInfo',
-          joinMeetingId: target.meetingId,
-          passcode: target.passcode ?? null,
-        },
-        tenantId: this.#options.tenantId,
-      };
-    }
+      this.#options.tenantId,
+    );
     const body = {
       '@odata.type': '#microsoft.graph.call',
       callbackUri: this.#options.callbackUrl,
@@ -280,10 +293,10 @@ export class GraphBackend implements TelephonyBackend {
     this.#forget(incoming.callId);
   }
 
-  async redirect(incoming: IncomingEvent, target: Identity): Promise<void> {
+  async redirect(incoming: IncomingEvent, target: Identity, options: RedirectOptions = {}): Promise<void> {
     await this.#api.post(
       `${callPath(incoming.callId)}/redirect`,
-      { targets: [invitationParticipant(target)], callbackUri: this.#options.callbackUrl },
+      redirectBody(target, options, this.#options.callbackUrl),
       { operation: 'redirect', callId: incoming.callId },
     );
     this.#forget(incoming.callId);
@@ -297,17 +310,29 @@ export class GraphBackend implements TelephonyBackend {
     const record = this.#ended.has(callId) ? this.#calls.detached(callId) : this.#calls.ensure(callId);
     const post = (suffix: string, body: Record<string, unknown> = {}) =>
       this.#api.post(`${path}${suffix}`, { ...body, clientContext: operationId }, context);
-    const ack = (body: unknown, result?: unknown) =>
-      ackFromCommsOperation(operation.kind, body, { callId, operationId }, result);
+    const ack = (body: unknown, result?: unknown, recorded = false) => {
+      const acknowledged = ackFromCommsOperation(
+        operation.kind,
+        body,
+        { callId, operationId },
+        recorded ? recordedResponseFromAnswer(body) : result,
+      );
+      // An operation still running ends by notification; if that is lost, it is read back (OperationRecovery).
+      if (acknowledged.status === 'accepted') this.#recovery.watch(callId, operationId, body);
+      return acknowledged;
+    };
 
     switch (operation.kind) {
       case 'hangUp':
       case 'terminate':
-        // DELETE ends only the bot's leg of a group call (Graph docs: call-delete). Graph has no end-for-everyone,
-        // so terminate first removes the others (participant-delete), then leaves.
-        if (operation.kind === 'terminate') await this.#removeOthers(request);
+        // hangUp: DELETE removes only the bot's leg from a group call (v1 call-delete). terminate removes the
+        // others first, the documented means of ending a group call for everyone (terminateForEveryone.ts).
         try {
-          await this.#api.delete(path, context);
+          if (operation.kind === 'terminate') {
+            await terminateForEveryone(this.#api, request, path, this.#botAppIds());
+          } else {
+            await this.#api.delete(path, context);
+          }
         } catch (error) {
           if (!TelephonyError.hasReason(error, 'callNotFound')) throw error;
           // The call is already gone on the service: end it here too, once the core has the acknowledgement.
@@ -338,12 +363,33 @@ export class GraphBackend implements TelephonyBackend {
         );
         return { status: 'accepted' };
       }
-      case 'addParticipant':
+      case 'addParticipant': {
+        rejectUnsupportedInviteOptions(operation, context);
+        const participantId = this.#invites.open(callId, operationId);
         return ack(
           await post('/participants/invite', {
-            participants: [invitationParticipant(operation.target)],
+            participants: [invitationParticipant(operation.target, { participantId })],
           }),
         );
+      }
+      case 'cancelAddParticipant': {
+        const participantId = this.#invites.participantOf(callId, operation.addOperationId);
+        if (participantId === undefined) {
+          throw new TelephonyError('invalidInput', `no pending invitation ${operation.addOperationId}`, {
+            backend: 'graph',
+            ...context,
+          });
+        }
+        await this.#api.delete(`${path}/participants/${encodeURIComponent(participantId)}`, context);
+        this.#invites.settled(operation.addOperationId);
+        // Graph sends nothing for the cancel itself; the invitation's operation then ends failed.
+        setImmediate(() =>
+          this.#emit([
+            this.#synthetic(callId, 'participant.addCanceled', {}, { deleted: participantId }, operationId),
+          ]),
+        );
+        return { status: 'accepted' };
+      }
       case 'removeParticipant': {
         const participantId = await this.#participantId(request, operation.target);
         await this.#api.delete(`${path}/participants/${encodeURIComponent(participantId)}`, context);
@@ -390,32 +436,22 @@ export class GraphBackend implements TelephonyBackend {
       case 'cancelMedia':
         // The core cancels the recognitions it builds on tones once this is done.
         return ack(await post('/cancelMediaProcessing'));
-      case 'recordResponse': {
-        const answer = await post('/recordResponse', {
-          ...(operation.prompt ? { prompts: [mediaPrompt(operation.prompt)] } : {}),
-          bargeInAllowed: true,
-          playBeep: true,
-          ...(operation.maxRecordDurationSeconds !== undefined
-            ? { maxRecordDurationInSeconds: operation.maxRecordDurationSeconds }
-            : {}),
-          ...(operation.stopTones ? { stopTones: [...operation.stopTones] } : {}),
-        });
-        const done = asCommsOperation(answer);
-        const location = done?.status === 'completed' ? asRecord(answer).recordingLocation : undefined;
-        return ack(answer, typeof location === 'string' ? { recordingLocation: location } : {});
-      }
-      case 'startRecording': {
-        // Graph has no recording id: the id of the status operation stands for it.
-        const answer = await post('/updateRecordingStatus', { status: 'recording' });
-        const recordingId = asCommsOperation(answer)?.id ?? operationId;
-        const acknowledged = ack(answer, { recordingId });
-        this.#recordingStatus(callId, operationId, answer, 'active', recordingId);
-        return acknowledged;
-      }
-      case 'stopRecording': {
-        const answer = await post('/updateRecordingStatus', { status: 'notRecording' });
+      case 'recordResponse':
+        return ack(await post('/recordResponse', { ...recordResponseBody(operation) }), undefined, true);
+      case 'updateRecordingStatus': {
+        // v1 call-updaterecordingstatus: a policy-based recording bot's compliance status; it records nothing.
+        const body: UpdateRecordingStatusBody = { status: operation.status };
+        const answer = await post('/updateRecordingStatus', { ...body });
         const acknowledged = ack(answer);
-        this.#recordingStatus(callId, operationId, answer, 'inactive', operation.recordingId);
+        if (operation.status !== 'failed') {
+          this.#recordingStatus(
+            callId,
+            operationId,
+            answer,
+            operation.status === 'recording' ? 'active' : 'inactive',
+            undefined,
+          );
+        }
         return acknowledged;
       }
       default:
@@ -518,8 +554,17 @@ export class GraphBackend implements TelephonyBackend {
   async close(): Promise<void> {
     this.#closed = true;
     this.#keepAlive.stopAll();
+    this.#recovery.stopAll();
     this.#calls.clear();
     await this.#tlsFetch.close();
+  }
+
+  /**
+   * Fetches a recorded response's audio with its `recordingAccessToken` (v1 `call-record`); download it
+   * promptly, Graph keeps it only shortly after the call ends.
+   */
+  downloadRecordedResponse(result: RecordResponseResult): Promise<RecordedResponse> {
+    return downloadRecordedResponse(this.#tlsFetch.fetch, result);
   }
 
   /** Whether keep-alives are being sent for a call (for diagnostics and tests). */
@@ -530,6 +575,11 @@ export class GraphBackend implements TelephonyBackend {
   // --- notifications -------------------------------------------------------------------------------------
 
   #process(event: TelephonyEvent, out: TelephonyEvent[]): void {
+    if (event.operationId !== undefined && event.type !== 'play.started') {
+      this.#recovery.settled(event.operationId);
+      if (event.type === 'participant.added' || event.type === 'participant.addFailed')
+        this.#invites.settled(event.operationId);
+    }
     if (this.#ended.has(event.callId) && event.type !== 'call.incoming') {
       out.push(event);
       return;
@@ -593,7 +643,7 @@ export class GraphBackend implements TelephonyBackend {
 
   async #sendKeepAlive(callId: string): Promise<void> {
     try {
-      await this.#api.post(`${callPath(callId)}/keepAlive`, {}, { operation: 'keepAlive', callId });
+      await this.#api.postWithoutBody(`${callPath(callId)}/keepAlive`, { operation: 'keepAlive', callId });
     } catch (error) {
       if (!TelephonyError.hasReason(error, 'callNotFound')) throw error;
       // The call is gone on the service (e.g. its notifications were lost): end it here too.
@@ -639,9 +689,10 @@ export class GraphBackend implements TelephonyBackend {
     });
     if (options.prompt === undefined) return { status: 'accepted' };
     const answer = asCommsOperation(await post('/playPrompt', { prompts: [mediaPrompt(options.prompt)] }));
-    const status = answer?.status?.toLowerCase();
-    if (status === 'failed') ackFromCommsOperation('play', answer, { callId, operationId });
-    if (status === 'completed')
+    const outcome = operationOutcome(answer);
+    if (outcome === 'failed' || outcome === 'canceled')
+      ackFromCommsOperation('play', answer, { callId, operationId });
+    if (outcome === 'succeeded')
       this.#emit([this.#synthetic(callId, 'play.completed', {}, answer, operationId)]);
     return { status: 'accepted' };
   }
@@ -651,11 +702,13 @@ export class GraphBackend implements TelephonyBackend {
    * that it is over already (no notification follows). Either way the bot sees `play.started`, then one outcome.
    */
   #play(callId: string, operationId: string, answer: unknown): OperationAck {
-    const status = asCommsOperation(answer)?.status?.toLowerCase();
-    if (status === 'failed') return ackFromCommsOperation('play', answer, { callId, operationId });
+    const outcome = operationOutcome(asCommsOperation(answer));
+    if (outcome === 'failed' || outcome === 'canceled')
+      return ackFromCommsOperation('play', answer, { callId, operationId });
+    if (outcome === 'pending') this.#recovery.watch(callId, operationId, answer);
     const started = this.#synthetic(callId, 'play.started', {}, answer, operationId);
     this.#emit(
-      status === 'completed'
+      outcome === 'succeeded'
         ? [started, this.#synthetic(callId, 'play.completed', {}, answer, operationId)]
         : [started],
     );
@@ -692,30 +745,9 @@ export class GraphBackend implements TelephonyBackend {
     return answer;
   }
 
-  /** Removes every participant but the bot from a group call (terminate); one that is gone already is skipped. */
-  async #removeOthers(request: OperationRequest): Promise<void> {
-    const bot = new Set([this.#options.appId, this.#options.applicationInstanceId]);
-    const others = request.call.participants.filter(
-      (participant) =>
-        participant.id !== undefined &&
-        !(participant.identity.kind === 'teamsApp' && bot.has(participant.identity.appId)),
-    );
-    if (others.length < 2) return;
-    const path = callPath(request.callId);
-    const context = { operation: 'terminate', callId: request.callId, operationId: request.operationId };
-    await Promise.all(
-      others.map((participant) =>
-        this.#api
-          .delete(`${path}/participants/${encodeURIComponent(participant.id as string)}`, context)
-          .catch((error: unknown) => {
-            if (
-              !TelephonyError.hasReason(error, 'callNotFound') &&
-              !TelephonyError.hasReason(error, 'invalidInput')
-            )
-              throw error;
-          }),
-      ),
-    );
+  #botAppIds(): string[] {
+    const instance = this.#options.applicationInstanceId;
+    return instance === undefined ? [this.#options.appId] : [this.#options.appId, instance];
   }
 
   #source(toPhone: boolean, displayName: string | undefined): Record<string, unknown> {
@@ -845,6 +877,8 @@ export class GraphBackend implements TelephonyBackend {
 
   #stopCall(callId: string): void {
     this.#keepAlive.stop(callId);
+    this.#recovery.stopCall(callId);
+    this.#invites.stopCall(callId);
     this.#calls.delete(callId);
     this.#ended.add(callId);
     if (this.#ended.size > endedMemory) {

@@ -5,13 +5,19 @@ import {
   settlementRules,
   TelephonyError,
 } from '@switchboard/core';
+import { operationOutcome } from '../normalize/operationOutcome.js';
 
-/** The fields of a Graph `commsOperation` the adapter reads. */
+/**
+ * The fields of a Graph `commsOperation` the adapter reads. Not the generated `CommsOperation`: an answer is
+ * untrusted input whose `status` arrives in either case (`Running`, `running`) while the generated
+ * `OperationStatus` admits only the capitalised form, and subtypes add `completionReason`.
+ */
 export interface CommsOperation {
   readonly id?: string;
   readonly status?: string;
   readonly clientContext?: string;
   readonly resultInfo?: unknown;
+  readonly completionReason?: string;
 }
 
 /** Reads a response body as a commsOperation, if it is one. */
@@ -22,7 +28,8 @@ export function asCommsOperation(body: unknown): CommsOperation | undefined {
 
 /**
  * Maps the commsOperation Graph answered an action with onto the port's acknowledgement: `completed` → ack
- * `completed` (no notification follows), `failed` → `TelephonyError('operationFailed')` with its resultInfo,
+ * `completed` (no notification follows), `failed` (or `completed` with a completionReason that is no success) →
+ * `TelephonyError('operationFailed')` with its resultInfo, canceled → `TelephonyError('canceled')`,
  * `running`/`notStarted` (or no operation at all) → ack `accepted`, the outcome arriving as an operation
  * notification tagged with the clientContext. Operations that no event can complete (mute, hold music,
  * subscribe-to-tone, recording status) are acknowledged `completed` once Graph has taken them.
@@ -34,12 +41,12 @@ export function ackFromCommsOperation(
   result?: unknown,
 ): OperationAck {
   const operation = asCommsOperation(body);
-  const status = operation?.status?.toLowerCase();
-  if (status === 'failed') {
+  const outcome = operationOutcome(operation);
+  if (outcome === 'failed' || outcome === 'canceled') {
     const info = parseResultInfo(operation?.resultInfo);
     throw new TelephonyError(
-      'operationFailed',
-      `Graph ${kind} failed${info ? `: ${info.code}/${info.subcode} ${info.message}` : ''}`,
+      outcome === 'canceled' ? 'canceled' : 'operationFailed',
+      `Graph ${kind} ${outcome}${info ? `: ${info.code}/${info.subcode} ${info.message}` : ''}`,
       {
         backend: 'graph',
         operation: kind,
@@ -52,7 +59,7 @@ export function ackFromCommsOperation(
   }
   const rule = settlementRules[kind];
   const noEventCompletes = rule.completeOn.length === 0 && rule.completeOnCallEnd !== true;
-  if (status === 'completed' || noEventCompletes) {
+  if (outcome === 'succeeded' || noEventCompletes) {
     return result === undefined ? { status: 'completed' } : { status: 'completed', result };
   }
   return { status: 'accepted' };

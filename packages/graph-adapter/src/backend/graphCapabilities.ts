@@ -3,8 +3,8 @@ import type { Capabilities } from '@switchboard/core';
 /**
  * What the Graph backend (service-hosted media) supports. Graph plays audio files only (no text or SSML),
  * recognizes DTMF only (built on subscribe-to-tone), has no transcription, media streaming, recording
- * pause/resume or cancel-add, and joins only Teams meetings. `terminate` is a DELETE like `hangUp`: Graph has no
- * end-for-everyone. Capabilities listed `false` are rejected by the core with `unsupported`.
+ * pause/resume, and joins only Teams meetings. `hangUp` removes only the bot from a group call;
+ * `terminate` removes every other participant first (Graph has no end-for-everyone action). Capabilities listed `false` are rejected by the core with `unsupported`.
  */
 export const graphCapabilities: Capabilities = {
   hangUp: true,
@@ -13,7 +13,8 @@ export const graphCapabilities: Capabilities = {
   'transfer.consultative': true,
   addParticipant: true,
   removeParticipant: true,
-  cancelAddParticipant: false,
+  // By deleting the invited participant, whose id the bot chose (PendingInvites.ts, v1 participant-delete).
+  cancelAddParticipant: true,
   muteParticipant: true,
   muteSelf: true,
   unmuteSelf: true,
@@ -35,8 +36,12 @@ export const graphCapabilities: Capabilities = {
   sendDtmf: true,
   cancelMedia: true,
   recordResponse: true,
-  startRecording: true,
-  stopRecording: true,
+  // v1 call-updaterecordingstatus reports a compliance status and records nothing: recording itself is beta
+  // only (beta call-startrecording), so start/stop recording are unsupported on v1.0; the compliance status is
+  // its own operation for policy-based recording bots.
+  startRecording: false,
+  stopRecording: false,
+  updateRecordingStatus: true,
   pauseRecording: false,
   resumeRecording: false,
   startTranscription: false,

@@ -4,6 +4,8 @@ import { TelephonyError } from '@switchboard/core';
 export interface MeetingJoinInfo {
   readonly threadId: string;
   readonly messageId: string;
+  /** A channel meeting's `context.MessageId`: the reply-chain message id (`chatInfo.replyChainMessageId`). */
+  readonly replyChainMessageId?: string;
   readonly organizerId: string;
   readonly tenantId: string;
 }
@@ -54,5 +56,18 @@ export function parseMeetingJoinUrl(joinUrl: string): MeetingJoinInfo {
   if (typeof tenantId !== 'string' || tenantId === '') throw invalid(joinUrl, 'no Tid in context');
   if (typeof organizerId !== 'string' || organizerId === '') throw invalid(joinUrl, 'no Oid in context');
   if (!threadId.startsWith('19:')) throw invalid(joinUrl, 'no thread id');
-  return { threadId, messageId, organizerId, tenantId };
+  const replyChain = record.MessageId;
+  const replyChainMessageId =
+    typeof replyChain === 'string' && replyChain !== ''
+      ? replyChain
+      : typeof replyChain === 'number'
+        ? String(replyChain)
+        : undefined;
+  return {
+    threadId,
+    messageId,
+    ...(replyChainMessageId === undefined ? {} : { replyChainMessageId }),
+    organizerId,
+    tenantId,
+  };
 }

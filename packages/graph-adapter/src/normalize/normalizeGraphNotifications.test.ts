@@ -800,3 +800,127 @@ describe('normalizeGraphNotifications: input that is not a notification', () => 
     );
   });
 });
+
+describe('normalizeGraphNotifications: operation outcomes (docs/graph-call-actions.md rules 7, 8)', () => {
+  const ended = (type: string, fields: Record<string, unknown>) =>
+    normalizeGraphNotifications({
+      value: [
+        {
+          changeType: 'deleted',
+          resourceUrl: '/communications/calls/c-1/operations/op-1',
+          resourceData: { '@odata.type': `#microsoft.graph.${type}`, clientContext: 'ctx', ...fields },
+        },
+      ],
+    });
+
+  it.each([
+    [
+      'sendDtmfTonesOperation',
+      { status: 'completed', completionReason: 'mediaOperationCanceled' },
+      'dtmf.sendFailed',
+    ],
+    ['sendDtmfTonesOperation', { status: 'Completed', completionReason: 'unknown' }, 'dtmf.sendFailed'],
+    [
+      'sendDtmfTonesOperation',
+      { status: 'Completed', completionReason: 'completedSuccessfully' },
+      'dtmf.sent',
+    ],
+    [
+      'playPromptOperation',
+      { status: 'Completed', completionReason: 'mediaOperationCanceled' },
+      'play.canceled',
+    ],
+    ['playPromptOperation', { status: 'COMPLETED' }, 'play.completed'],
+    ['recordOperation', { status: 'completed', completionReason: 'initialSilenceTimeout' }, 'record.failed'],
+    [
+      'recordOperation',
+      { status: 'Completed', completionReason: 'maxRecordDurationReached' },
+      'record.completed',
+    ],
+    ['recordOperation', { status: 'failed', completionReason: 'operationCanceled' }, 'record.failed'],
+  ])('%s %j is %s', (type, fields, expected) => {
+    expect(ended(type, fields)).toMatchObject([{ type: expected, operationId: 'ctx' }]);
+  });
+
+  it('carries the recording access token on record.completed', () => {
+    expect(
+      ended('recordOperation', {
+        status: 'completed',
+        recordingLocation: 'https://media.example/rec/1',
+        recordingAccessToken: 'token-1',
+      }),
+    ).toMatchObject([
+      {
+        type: 'record.completed',
+        recordingLocation: 'https://media.example/rec/1',
+        recordingAccessToken: 'token-1',
+      },
+    ]);
+  });
+});
+
+describe('normalizeGraphNotifications: every documented address (docs/graph-call-actions.md rule 9)', () => {
+  it('reads invite example 2: operation and roster both addressed to …/operations/participants, id null', () => {
+    const events = normalizeGraphNotifications({
+      value: [
+        {
+          changeType: 'deleted',
+          resource: '/app/calls/2f1a0c00-be1f-4b1a-8e5a-0d2a6e3f9c11/operations/participants',
+          resourceUrl: '/communications/calls/2f1a0c00-be1f-4b1a-8e5a-0d2a6e3f9c11/operations/participants',
+          resourceData: {
+            '@odata.type': '#microsoft.graph.inviteParticipantsOperation',
+            id: null,
+            clientContext: null,
+            status: 'Completed',
+            participants: [{ identity: { user: { id: 'u-2', tenantId: 't-1' } } }],
+          },
+        },
+        {
+          changeType: 'updated',
+          resourceUrl: '/communications/calls/2f1a0c00-be1f-4b1a-8e5a-0d2a6e3f9c11/operations/participants',
+          resourceData: [
+            {
+              '@odata.type': '#microsoft.graph.participant',
+              id: 'p-2',
+              info: { identity: { user: { id: 'u-2', tenantId: 't-1' } } },
+              isMuted: false,
+            },
+          ],
+        },
+      ],
+    });
+    expect(events.map((e) => e.type)).toEqual(['participant.added', 'participants.updated']);
+    expect(events[0]?.operationId).toBeUndefined();
+    expect(events[1]).toMatchObject({ participants: [{ id: 'p-2', identity: { rawId: '8:orgid:u-2' } }] });
+  });
+
+  it('reads an operation URL in upper case without dashes and one without the leading slash', () => {
+    const upper = normalizeGraphNotifications({
+      value: [
+        {
+          changeType: 'deleted',
+          resourceUrl:
+            '/communications/calls/57DAB8B1894C409AB240BD8BEAE78896/operations/0FE0623FD62842EDB4BD8AC290072CC5',
+          resourceData: {
+            '@odata.type': '#microsoft.graph.playPromptOperation',
+            clientContext: 'p',
+            status: 'completed',
+          },
+        },
+        {
+          changeType: 'deleted',
+          resourceUrl: 'communications/calls/c-9/operations/o-9',
+          resourceData: {
+            '@odata.type': '#microsoft.graph.startHoldMusicOperation',
+            clientContext: 'h',
+            status: 'failed',
+          },
+        },
+      ],
+    });
+    expect(upper.map((e) => [e.type, e.operationId])).toEqual([
+      ['play.completed', 'p'],
+      ['hold.failed', 'h'],
+    ]);
+  });
+});

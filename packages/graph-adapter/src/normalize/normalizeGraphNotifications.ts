@@ -129,6 +129,18 @@ function normalizeOther(notification: GraphNotification): void {
   notification.add('unknown', { sourceType });
 }
 
+/**
+ * v1 participant-invite example 2 addresses the roster update to `…/operations/participants` (beside the
+ * operation's own notification there, whose `id` is null): a notification on an operation URL whose data are
+ * participants is a roster update.
+ */
+function rosterAddressedToOperations(resource: GraphResource, data: unknown): boolean {
+  if (resource.kind !== 'operation') return false;
+  const first = read.firstObject(data);
+  const type = read.odataType(first)?.toLowerCase();
+  return type === 'participant' || type === 'deltaparticipants';
+}
+
 function normalizeElement(element: JsonObject, receivedAt: string, out: TelephonyEvent[]): void {
   const resourceUrl = read.string(element.resourceUrl);
   const legacy = read.string(element.resource);
@@ -142,7 +154,7 @@ function normalizeElement(element: JsonObject, receivedAt: string, out: Telephon
   const at = isoTime(element.eventDateTime) ?? isoTime(read.object(data)?.eventDateTime) ?? receivedAt;
   const changeType = read.string(element.changeType) ?? '';
   const notification = new GraphNotification(out, element, changeType, path, resource, data, at);
-  switch (resource.kind) {
+  switch (rosterAddressedToOperations(resource, data) ? 'participants' : resource.kind) {
     case 'call':
       normalizeCallNotification(notification);
       break;

@@ -2,6 +2,7 @@ import type { ResultInfo, TelephonyEvent } from '@switchboard/core';
 import { parseResultInfo } from '@switchboard/core';
 import { type GraphNotification, resultKey } from './GraphNotification.js';
 import { identityFromGraph } from './identityFromGraph.js';
+import { type OperationOutcome, operationOutcome, operationStatus } from './operationOutcome.js';
 import { type JsonObject, read } from './read.js';
 
 // The operation types that have events of their own, by lower-case name for a lenient match.
@@ -35,13 +36,6 @@ function canonicalType(type: string): string {
   }
 }
 
-// Graph completes a canceled media operation `failed` with resultInfo 400/8508; playPrompt may also name it.
-function isCanceled(operation: JsonObject, reason: ResultInfo | undefined): boolean {
-  if (reason !== undefined && reason.code === 400 && reason.subcode === 8508) return true;
-  const completion = operation.completionReason;
-  return completion === 'mediaOperationCanceled' || completion === 'operationCanceled';
-}
-
 function invitees(operation: JsonObject): readonly unknown[] {
   const participants = operation.participants;
   return Array.isArray(participants) && participants.length > 0 ? participants : [undefined];
@@ -63,6 +57,7 @@ interface Outcome {
   readonly notification: GraphNotification;
   readonly operation: JsonObject;
   readonly status: string;
+  readonly outcome: OperationOutcome;
   readonly reason: ResultInfo | undefined;
   readonly operationId: string | undefined;
 }
@@ -77,13 +72,14 @@ const nothing = null;
 // The event an operation of a known type ends in, if its status gives one; `nothing` when it needs none.
 function knownEvent(type: string, outcome: Outcome): TelephonyEvent | typeof nothing | undefined {
   const { notification, operation, status, reason, operationId } = outcome;
-  const completed = status === 'completed';
-  const finished = completed || status === 'failed';
+  // A `completed` status is a success only with a successful completionReason (normalize/operationOutcome.ts).
+  const completed = outcome.outcome === 'succeeded';
+  const finished = outcome.outcome !== 'pending';
   switch (canonicalType(type)) {
     case 'playPromptOperation':
       if (status === 'running') return notification.add('play.started', {}, operationId);
       if (!finished) return undefined;
-      if (isCanceled(operation, reason))
+      if (outcome.outcome === 'canceled')
         return notification.add('play.canceled', withReason(reason), operationId);
       return notification.add(completed ? 'play.completed' : 'play.failed', withReason(reason), operationId);
     case 'inviteParticipantsOperation': {
@@ -103,9 +99,12 @@ function knownEvent(type: string, outcome: Outcome): TelephonyEvent | typeof not
     case 'recordOperation':
     case 'recordResponseOperation': {
       if (!finished) return undefined;
-      const fields: { recordingLocation?: string; reason?: ResultInfo } = {};
+      const fields: { recordingLocation?: string; recordingAccessToken?: string; reason?: ResultInfo } = {};
       const recordingLocation = read.string(operation.recordingLocation);
       if (recordingLocation !== undefined) fields.recordingLocation = recordingLocation;
+      // v1 call-record: the recording is fetched with this bearer token; without it Graph answers 401.
+      const recordingAccessToken = read.string(operation.recordingAccessToken);
+      if (recordingAccessToken !== undefined) fields.recordingAccessToken = recordingAccessToken;
       if (reason !== undefined) fields.reason = reason;
       return notification.add(completed ? 'record.completed' : 'record.failed', fields, operationId);
     }
@@ -113,12 +112,13 @@ function knownEvent(type: string, outcome: Outcome): TelephonyEvent | typeof not
       if (!finished) return undefined;
       return notification.add(completed ? 'dtmf.sent' : 'dtmf.sendFailed', withReason(reason), operationId);
     case 'subscribeToToneOperation':
-      return status === 'failed'
+      return finished && !completed
         ? notification.add('dtmf.failed', withReason(reason), operationId)
         : undefined;
     case 'updateRecordingStatusOperation':
       // A failed update must fail the recording operation that asked for it, so it is `recording.failed`.
-      if (status === 'failed') return notification.add('recording.failed', withReason(reason), operationId);
+      if (finished && !completed)
+        return notification.add('recording.failed', withReason(reason), operationId);
       return notification.add(
         'recording.state',
         { state: recordingState(operation, status || 'unknown') },
@@ -127,7 +127,7 @@ function knownEvent(type: string, outcome: Outcome): TelephonyEvent | typeof not
     case 'startHoldMusicOperation':
     case 'stopHoldMusicOperation':
       // The bot's own hold (un)hold: it settled when Graph took it; only a failure is news (it undoes the mark).
-      if (status === 'failed') return notification.add('hold.failed', withReason(reason), operationId);
+      if (finished && !completed) return notification.add('hold.failed', withReason(reason), operationId);
       return finished ? nothing : undefined;
     default:
       return undefined;
@@ -144,17 +144,23 @@ function knownEvent(type: string, outcome: Outcome): TelephonyEvent | typeof not
 export function normalizeOperationNotification(notification: GraphNotification): void {
   const operation = read.firstObject(notification.data) ?? {};
   const type = read.odataType(operation) ?? 'commsOperation';
-  const status = read.string(operation.status) ?? '';
+  // Statuses are compared in lower case: Graph writes `Running`/`Completed` as often as `running`/`completed`.
+  const status = operationStatus(operation);
   const reason = parseResultInfo(operation.resultInfo);
+  // `…/operations/participants` (v1 participant-invite example 2, operation `id: null`) names no operation.
+  const fromUrl = notification.resource.operationId;
   const operationId =
-    read.string(operation.clientContext) ?? read.string(operation.id) ?? notification.resource.operationId;
+    read.string(operation.clientContext) ??
+    read.string(operation.id) ??
+    (fromUrl?.toLowerCase() === 'participants' ? undefined : fromUrl);
   notification.identify(
     `${notification.path}|${notification.changeType}|${type}|${status}|${resultKey(reason)}`,
   );
-  if (knownEvent(type, { notification, operation, status, reason, operationId }) === undefined) {
+  const outcome = operationOutcome(operation);
+  if (knownEvent(type, { notification, operation, status, outcome, reason, operationId }) === undefined) {
     notification.add(
       'unknown',
-      { sourceType: `${type}.${status || notification.changeType || 'unknown'}` },
+      { sourceType: `${type}.${read.string(operation.status) || notification.changeType || 'unknown'}` },
       operationId,
     );
   }

@@ -500,6 +500,11 @@ export class MemoryBackend implements TelephonyBackend {
         });
         return accepted;
       }
+      case 'updateRecordingStatus':
+        // Compliance recording status is Graph's (policy-based recording); the capability is not listed here.
+        throw new TelephonyError('unsupported', 'memory does not support updateRecordingStatus', {
+          backend: 'memory',
+        });
     }
   }
 

@@ -84,6 +84,10 @@ export class GraphCall {
   resultInfo: GraphResultInfo | undefined;
   recordingStatus: string | undefined;
   keepAlives = 0;
+  /** The `establishing` notification is held back until after `established` (a quirk a test asked for). */
+  lateEstablishing = false;
+  /** The bot is this call's policy-based (compliance) recorder: updateRecordingStatus is allowed. */
+  policyBasedRecording = false;
   readonly participants: EmulatedParticipant[] = [];
   readonly operations = new Map<string, EmulatedOperation>();
   readonly media: MediaJob[] = [];
@@ -94,6 +98,8 @@ export class GraphCall {
   readonly timers = new Set<NodeJS.Timeout>();
   /** Parties this call is ringing now (targets, invitees, transfer targets), with how to stop each ring. */
   readonly ringing = new Map<GraphSimulatedParty, () => void>();
+  /** Invitations still ringing, by the participant id each invitee will have: deleting one cancels it. */
+  readonly invitations = new Map<string, () => void>();
 
   constructor(
     readonly direction: 'incoming' | 'outgoing',

@@ -12,6 +12,7 @@ import {
 import { GraphHttpError } from './GraphHttpError.js';
 import { GraphIdentitySet, type GraphIdentitySetJson } from './GraphIdentitySet.js';
 import type { CommsNotification, GraphNotifier } from './GraphNotifier.js';
+import { GraphQuirks } from './GraphQuirks.js';
 import { type GraphPartyHost, type GraphRing, GraphSimulatedParty } from './GraphSimulatedParty.js';
 import { GraphTone } from './GraphTone.js';
 
@@ -133,8 +134,12 @@ function promptUrisOf(body: Record<string, unknown>, required: boolean): string[
 export class GraphCallService implements GraphPartyHost {
   readonly calls = new Map<string, GraphCall>();
   readonly recordings = new Map<string, EmulatedRecording>();
+  /** Real-service behaviours a test asks for (GraphQuirks.ts). */
+  readonly quirks = new GraphQuirks();
   private readonly parties = new Map<string, GraphSimulatedParty>();
   botNotificationUrl: string | undefined;
+  /** Calls dialed from now on reach the bot as a policy-based (compliance) recorder. */
+  policyBasedRecording = false;
   private closed = false;
 
   constructor(private readonly options: GraphCallServiceOptions) {}
@@ -180,6 +185,7 @@ export class GraphCallService implements GraphPartyHost {
       {},
     );
     call.callbackUri = botUrl;
+    call.policyBasedRecording = this.policyBasedRecording;
     call.addParticipant({
       id: randomUUID(),
       identity: callerIdentity,
@@ -217,6 +223,12 @@ export class GraphCallService implements GraphPartyHost {
     const modalities = stringArray(request, 'requestedModalities');
     if (!isRecord(request.mediaConfig)) throw GraphHttpError.badRequest("'mediaConfig' is required.");
     const joinsMeeting = isRecord(request.meetingInfo) || isRecord(request.chatInfo);
+    // v1 resources/organizermeetinginfo.md lists only `organizer`; `allowConversationWithoutHost` is beta.
+    if (isRecord(request.meetingInfo) && 'allowConversationWithoutHost' in request.meetingInfo) {
+      throw GraphHttpError.badRequest(
+        "The property 'allowConversationWithoutHost' does not exist on type 'microsoft.graph.organizerMeetingInfo'.",
+      );
+    }
     const rawTargets = request.targets ?? [];
     if (!Array.isArray(rawTargets)) throw GraphHttpError.badRequest("'targets' must be an array.");
     if (rawTargets.length === 0 && !joinsMeeting) {
@@ -256,8 +268,11 @@ export class GraphCallService implements GraphPartyHost {
       isMuted: false,
     });
     this.calls.set(call.id, call);
+    // Seed 002: `establishing` and `established` may arrive out of order (a quirk a test asks for).
+    const lateEstablishing = this.quirks.applies('establishedBeforeEstablishing');
+    if (lateEstablishing) call.lateEstablishing = true;
     this.later(call, 0, () => {
-      this.notifyState(call);
+      if (!lateEstablishing) this.notifyState(call);
       if (joinsMeeting && targets.length === 0) {
         this.later(call, this.options.promptDurationMs, () => this.establish(call));
         return;
@@ -351,6 +366,12 @@ export class GraphCallService implements GraphPartyHost {
       throw GraphHttpError.badRequest("'targets' must be a non-empty array.");
     }
     const targets = rawTargets.map((target, index) => participantInfoOf(target, `targets[${index}]`));
+    // v1 call-redirect: up to 25 targets (simultaneous ring); `timeout` 15-90 seconds.
+    if (targets.length > 25) throw GraphHttpError.badRequest("'targets' holds at most 25 targets.");
+    const timeout = request.timeout;
+    if (timeout !== undefined && (typeof timeout !== 'number' || timeout < 15 || timeout > 90)) {
+      throw GraphHttpError.badRequest("'timeout' must be a number of seconds from 15 to 90.");
+    }
     const callbackUri = optionalUrl(request, 'callbackUri');
     if (callbackUri) call.callbackUri = callbackUri;
     this.later(call, 0, () => {
@@ -424,8 +445,11 @@ export class GraphCallService implements GraphPartyHost {
     return { status: 202 };
   }
 
-  keepAlive(callId: string): GraphResult {
-    this.liveCall(callId).keepAlives += 1;
+  /** v1 `call-keepalive`: "Don't supply a request body for this method"; `404` once the call has ended. */
+  keepAlive(callId: string, body: unknown): GraphResult {
+    const call = this.liveCall(callId);
+    if (body !== undefined) throw GraphHttpError.badRequest('keepAlive takes no request body.');
+    call.keepAlives += 1;
     return { status: 200 };
   }
 
@@ -444,7 +468,7 @@ export class GraphCallService implements GraphPartyHost {
       bot.isMuted = muted;
       this.later(call, 0, () => this.notifyRoster(call, [bot]));
     }
-    return { status: 200, body: call.operationResource(operation) };
+    return { status: 200, body: this.operationJson(call, operation) };
   }
 
   playPrompt(callId: string, body: unknown): GraphResult {
@@ -503,7 +527,7 @@ export class GraphCallService implements GraphPartyHost {
     );
     operation.resultInfo = ok;
     call.toneSubscribed = true;
-    return { status: 200, body: call.operationResource(operation) };
+    return { status: 200, body: this.operationJson(call, operation) };
   }
 
   sendDtmfTones(callId: string, body: unknown): GraphResult {
@@ -543,12 +567,20 @@ export class GraphCallService implements GraphPartyHost {
         completionReason: 'mediaOperationCanceled',
       });
     }
-    return { status: 200, body: call.operationResource(operation) };
+    return { status: 200, body: this.operationJson(call, operation) };
   }
 
   updateRecordingStatus(callId: string, body: unknown): GraphResult {
     const call = this.liveCall(callId);
     this.requireState(call, ['established', 'hold'], 'updateRecordingStatus');
+    // v1 call-updaterecordingstatus: only for Teams policy-based recording (a compliance recorder's call).
+    if (!call.policyBasedRecording) {
+      throw new GraphHttpError(
+        403,
+        'Forbidden',
+        'updateRecordingStatus requires a policy-based recording call.',
+      );
+    }
     const request = requireBody(body);
     const status = optionalString(request, 'status');
     if (!status || !['recording', 'notRecording', 'failed'].includes(status)) {
@@ -561,14 +593,14 @@ export class GraphCallService implements GraphPartyHost {
       'completed',
     );
     operation.resultInfo = ok;
-    return { status: 200, body: call.operationResource(operation) };
+    return { status: 200, body: this.operationJson(call, operation) };
   }
 
   getOperation(callId: string, operationId: string): GraphResult {
     const call = this.liveCall(callId);
     const operation = call.operations.get(operationId);
     if (!operation) throw GraphHttpError.notFound(`Operation ${operationId} was not found.`);
-    return { status: 200, body: call.operationResource(operation) };
+    return { status: 200, body: this.operationJson(call, operation) };
   }
 
   // --- participants ---
@@ -609,12 +641,27 @@ export class GraphCallService implements GraphPartyHost {
         if (failure) this.completeOperation(call, operation, 'failed', failure);
         else this.completeOperation(call, operation, 'completed', ok);
       };
-      for (const invitee of invitees) {
+      for (const [index, invitee] of invitees.entries()) {
         const party = this.party(invitee.identity);
+        // invitationParticipantInfo.participantId names the participant the invitee becomes; v1
+        // participant-delete: "When an invited participant is removed, any outstanding add participant request is
+        // canceled".
+        const entry = raw[index];
+        const chosen =
+          isRecord(entry) && typeof entry.participantId === 'string' ? entry.participantId : undefined;
+        const participantId = chosen ?? randomUUID();
+        call.invitations.set(participantId, () => {
+          call.invitations.delete(participantId);
+          call.ringing.get(party)?.();
+          call.ringing.delete(party);
+          failure = { code: 487, subcode: 0, message: 'The invitation was canceled.' };
+          settle();
+        });
         this.ring(call, party, {
           answered: () => {
+            call.invitations.delete(participantId);
             const added = call.addParticipant({
-              id: randomUUID(),
+              id: participantId,
               identity: invitee.identity,
               identitySet: invitee.identitySet,
               isBot: false,
@@ -626,6 +673,7 @@ export class GraphCallService implements GraphPartyHost {
             settle();
           },
           declined: (info) => {
+            call.invitations.delete(participantId);
             failure = info;
             settle();
           },
@@ -648,11 +696,16 @@ export class GraphCallService implements GraphPartyHost {
       participant.isMuted = true;
       this.later(call, 0, () => this.notifyRoster(call, [participant]));
     }
-    return { status: 200, body: call.operationResource(operation) };
+    return { status: 200, body: this.operationJson(call, operation) };
   }
 
   removeParticipant(callId: string, participantId: string): GraphResult {
     const call = this.liveCall(callId);
+    const invitation = call.invitations.get(participantId);
+    if (invitation) {
+      this.later(call, 0, invitation);
+      return { status: 204 };
+    }
     const participant = this.participant(call, participantId);
     if (participant.isBot) throw GraphHttpError.badRequest('Use DELETE on the call to make the bot leave.');
     participant.removed = true;
@@ -683,7 +736,7 @@ export class GraphCallService implements GraphPartyHost {
         this.completeOperation(call, operation, 'completed', ok),
       );
     });
-    return { status: 202, body: call.operationResource(operation) };
+    return { status: 202, body: this.operationJson(call, operation) };
   }
 
   // --- what parties do ---
@@ -819,7 +872,7 @@ export class GraphCallService implements GraphPartyHost {
   private running(call: GraphCall, operation: EmulatedOperation): GraphResult {
     return {
       status: 200,
-      body: call.operationResource(operation),
+      body: this.operationJson(call, operation),
       headers: {
         location: `${this.options.baseUrl}/v1.0/communications/calls/${call.id}/operations/${operation.id}`,
       },
@@ -862,6 +915,12 @@ export class GraphCallService implements GraphPartyHost {
     return this.options.notifier.send(call.id, url, notification);
   }
 
+  /** An operation as the service writes it (statuses capitalised when a test asks: docs rule 8). */
+  private operationJson(call: GraphCall, operation: EmulatedOperation): Record<string, unknown> {
+    const json = call.operationResource(operation);
+    return { ...json, status: this.quirks.status(String(json.status)) };
+  }
+
   private notifyState(call: GraphCall, extra: Record<string, unknown> = {}): void {
     void this.notify(call, 'updated', call.path, call.stateResource(extra));
   }
@@ -895,14 +954,21 @@ export class GraphCallService implements GraphPartyHost {
     resultInfo: GraphResultInfo,
     extra: Record<string, unknown> = {},
   ): void {
-    operation.status = status;
-    operation.resultInfo = resultInfo;
-    operation.extra = { ...operation.extra, ...extra };
+    const forced = this.quirks.takeForced(operation.type);
+    operation.status = forced?.status ?? status;
+    operation.resultInfo = forced?.resultInfo ?? resultInfo;
+    operation.extra = {
+      ...operation.extra,
+      ...extra,
+      ...(forced?.completionReason === undefined ? {} : { completionReason: forced.completionReason }),
+    };
+    // A lost notification: the operation's end is still read with GET …/operations/{id}.
+    if (this.quirks.applies('dropOperationNotifications')) return;
     void this.notify(
       call,
       'deleted',
       `${call.path}/operations/${operation.id}`,
-      call.operationResource(operation),
+      this.operationJson(call, operation),
     );
   }
 
@@ -911,6 +977,10 @@ export class GraphCallService implements GraphPartyHost {
     if (call.state !== 'establishing') return;
     call.state = 'established';
     this.notifyState(call);
+    if (call.lateEstablishing) {
+      call.lateEstablishing = false;
+      this.notifyState(call, { state: 'establishing' });
+    }
     this.notifyRoster(call, call.present());
   }
 

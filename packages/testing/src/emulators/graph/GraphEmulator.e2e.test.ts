@@ -374,7 +374,11 @@ describe('GraphEmulator (real MSAL and Graph clients over loopback https)', () =
       { '@odata.type': '#microsoft.graph.deltaParticipants', sequenceNumber: 1 },
     ]);
 
-    await client.api(`/communications/calls/${callId}/keepAlive`).post({});
+    // v1 call-keepalive: no request body; one is refused.
+    await expect(client.api(`/communications/calls/${callId}/keepAlive`).post({})).rejects.toMatchObject({
+      statusCode: 400,
+    });
+    await client.api(`/communications/calls/${callId}/keepAlive`).post(undefined);
     await caller.hangUp();
     const gone = await waitFor(
       (r) =>
@@ -392,10 +396,10 @@ describe('GraphEmulator (real MSAL and Graph clients over loopback https)', () =
       'updated:terminated',
       'deleted:terminated',
     ]);
-    await expect(client.api(`/communications/calls/${callId}/keepAlive`).post({})).rejects.toMatchObject({
-      statusCode: 404,
-    });
-    expect(graph.requests.filter((r) => r.path.endsWith(`${callId}/keepAlive`))).toHaveLength(2);
+    await expect(
+      client.api(`/communications/calls/${callId}/keepAlive`).post(undefined),
+    ).rejects.toMatchObject({ statusCode: 404 });
+    expect(graph.requests.filter((r) => r.path.endsWith(`${callId}/keepAlive`))).toHaveLength(3);
   });
 
   it('transfers: transferring, transferAccepted, then terminated with 7015; a declined transfer returns with 7000', async () => {
@@ -528,6 +532,10 @@ describe('GraphEmulator (real MSAL and Graph clients over loopback https)', () =
         r.notification.changeType === 'deleted' &&
         r.notification.resourceUrl === `/communications/calls/${callId}`,
     );
+    expect(alex.inCall).toBe(true);
+    expect(sam.inCall).toBe(true);
+    await alex.hangUp();
+    await sam.waitForHangUp();
     const states = forCall(callId)
       .filter((r) => r.notification.resourceUrl === `/communications/calls/${callId}`)
       .map((r) => callData(r).state);
@@ -553,9 +561,10 @@ describe('GraphEmulator (real MSAL and Graph clients over loopback https)', () =
       status: 'completed',
       clientContext: 'm',
     });
-    expect(
-      await client.api(`/communications/calls/${callId}/updateRecordingStatus`).post({ status: 'recording' }),
-    ).toMatchObject({ status: 'completed' });
+    // v1 call-updaterecordingstatus: refused outside policy-based recording.
+    await expect(
+      client.api(`/communications/calls/${callId}/updateRecordingStatus`).post({ status: 'recording' }),
+    ).rejects.toMatchObject({ statusCode: 403 });
     const hold = (await client
       .api(`/communications/calls/${callId}/participants/${kimId}/startHoldMusic`)
       .post({

@@ -10,6 +10,7 @@ import { TestCertificateAuthority } from '../../tls/TestCertificateAuthority.js'
 import { GraphCallService, type GraphResult } from './GraphCallService.js';
 import { GraphHttpError } from './GraphHttpError.js';
 import { type GraphDelivery, GraphNotifier } from './GraphNotifier.js';
+import type { GraphQuirks } from './GraphQuirks.js';
 import { GraphSimulatedNetwork } from './GraphSimulatedNetwork.js';
 
 /** How to start a `GraphEmulator`. Ids and the secret are random unless given. */
@@ -189,6 +190,19 @@ export class GraphEmulator {
   /** The OpenID document of the notification signer; its `jwks_uri` is on this server. */
   get openIdConfigurationUrl(): string {
     return `${this.baseUrl}/v1/.well-known/OpenIdConfiguration`;
+  }
+
+  /**
+   * Calls dialed to the bot from now on come to it as their policy-based (compliance) recorder, the only calls
+   * where Graph takes `updateRecordingStatus` (v1 call-updaterecordingstatus).
+   */
+  setPolicyBasedRecording(on: boolean): void {
+    this.service.policyBasedRecording = on;
+  }
+
+  /** Real-service behaviours a test switches on: capitalised statuses, lost or forced operation ends, … */
+  get quirks(): GraphQuirks {
+    return this.service.quirks;
   }
 
   /** Every request received, in order. */
@@ -419,7 +433,7 @@ export class GraphEmulator {
       case 'transfer':
         return service.transfer(callId, body);
       case 'keepalive':
-        return service.keepAlive(callId);
+        return service.keepAlive(callId, body);
       case 'mute':
         return service.mute(callId, body, true);
       case 'unmute':
