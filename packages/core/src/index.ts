@@ -36,6 +36,7 @@ export { callStates, canTransition, hasReachedState, isFinalState } from './call
 
 // participants
 export type { Participant } from './participants/Participant.js';
+export { markBot, otherParties } from './participants/Participant.js';
 export { Roster } from './participants/Roster.js';
 
 // events

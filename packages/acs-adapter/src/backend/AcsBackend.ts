@@ -43,6 +43,7 @@ import { AcsMediaStreamServer } from '../streaming/AcsMediaStreamServer.js';
 import type { AcsWebhookAuth } from '../webhook/AcsWebhookAuth.js';
 import { AcsWebhookHandler } from '../webhook/AcsWebhookHandler.js';
 import { AcsConnectionCache } from './AcsConnectionCache.js';
+import { AcsEventEnricher } from './AcsEventEnricher.js';
 import { AcsMedia } from './AcsMedia.js';
 import type { AcsRetryOptions } from './acsRetryPolicy.js';
 import { acsRetryPolicy } from './acsRetryPolicy.js';
@@ -196,6 +197,7 @@ export class AcsBackend implements TelephonyBackend {
   readonly #callerId: PhoneIdentity | undefined;
   readonly #calls = new Map<string, CallRecord>();
   readonly #connections: AcsConnectionCache;
+  readonly #enricher = new AcsEventEnricher();
   readonly #mediaStreamingUrl: string | undefined;
   readonly #intelligence: { callIntelligenceOptions?: { cognitiveServicesEndpoint: string } };
   /**
@@ -311,6 +313,7 @@ export class AcsBackend implements TelephonyBackend {
       if (only !== undefined && request.targets.length === 1) record.remote = only;
       const source = result.callConnectionProperties.source;
       if (source !== undefined) record.self = identityFromCommunicationIdentifier(source);
+      this.#enricher.learnSelf(record.self);
     }
     return handle;
   }
@@ -323,7 +326,18 @@ export class AcsBackend implements TelephonyBackend {
         ...this.#intelligence,
       }),
     );
-    return this.#adopt(result.callConnectionProperties, result.callConnection);
+    const handle = this.#adopt(result.callConnectionProperties, result.callConnection);
+    const record = this.#calls.get(handle.callId);
+    const { source, answeredby } = result.callConnectionProperties;
+    const self =
+      answeredby !== undefined
+        ? identityFromCommunicationIdentifier(answeredby)
+        : source !== undefined
+          ? identityFromCommunicationIdentifier(source)
+          : undefined;
+    if (record && self) record.self = self;
+    this.#enricher.learnSelf(self);
+    return handle;
   }
 
   async answer(incoming: TelephonyEventOf<'call.incoming'>, request: AnswerRequest): Promise<CallHandle> {
@@ -339,7 +353,9 @@ export class AcsBackend implements TelephonyBackend {
     const record = this.#calls.get(handle.callId);
     if (record) {
       record.remote = incoming.from;
-      record.self = incoming.to;
+      const { answeredby } = result.callConnectionProperties;
+      record.self = answeredby ? identityFromCommunicationIdentifier(answeredby) : incoming.to;
+      this.#enricher.learnSelf(record.self);
     }
     return handle;
   }
@@ -369,7 +385,10 @@ export class AcsBackend implements TelephonyBackend {
 
   async handleWebhook(request: WebhookRequest): Promise<WebhookResult> {
     try {
-      return await this.#webhook.handleWebhook(request);
+      const result = await this.#webhook.handleWebhook(request);
+      return result.events.length === 0
+        ? result
+        : { ...result, events: this.#enricher.enrich(result.events) };
     } catch (error) {
       if (TelephonyError.is(error)) throw error;
       // Untrusted input must never surface as anything but a TelephonyError.
@@ -390,7 +409,7 @@ export class AcsBackend implements TelephonyBackend {
     return {
       callId,
       state: stateOf(properties.callConnectionState) ?? 'unknown',
-      participants: (roster.values ?? []).map(participantOf),
+      participants: this.#enricher.markRoster((roster.values ?? []).map(participantOf)),
       ...(properties.serverCallId ? { serverCallId: properties.serverCallId } : {}),
       ...(properties.correlationId ? { correlationId: properties.correlationId } : {}),
     };
@@ -621,12 +640,18 @@ export class AcsBackend implements TelephonyBackend {
     return invitationId;
   }
 
-  // ACS media actions name one participant; when the bot names none, it means the other party of the call.
+  // ACS media actions name one participant; when the bot names none, it means the other party of the call. The
+  // service lists the bot itself in the roster, so the bot is never the default target.
   #otherParty(record: CallRecord, call: CallView): Identity {
     if (record.remote) return record.remote;
     const others = call.participants
+      .filter((participant) => participant.isBot !== true)
       .map((participant) => participant.identity)
-      .filter((identity) => record.self === undefined || identity.rawId !== record.self.rawId);
+      .filter(
+        (identity) =>
+          !this.#enricher.isBot(identity) &&
+          (record.self === undefined || identity.rawId !== record.self.rawId),
+      );
     const chosen =
       others.length === 1 ? others[0] : (others.find((id) => id.kind !== 'acsUser') ?? others[0]);
     if (chosen === undefined) {

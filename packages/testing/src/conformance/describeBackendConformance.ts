@@ -5,6 +5,7 @@ import {
   canTransition,
   type Identity,
   type IncomingCall,
+  otherParties,
   type Participant,
   PlaySources,
   phone,
@@ -186,6 +187,20 @@ export function describeBackendConformance(name: string, factory: () => Promise<
         expect(events.every((event) => event.callId === call.id)).toBe(true);
         expect(client().calls.has(call.id)).toBe(false);
         await party.waitForHangUp({ timeoutMs: waitMs });
+      });
+
+      it('says which roster entry is the bot: exactly one, and the other parties are the rest', async () => {
+        const party = newParty();
+        const call = await client().placeCall({ to: party.identity });
+        await call.waitForState('connected', { timeoutMs: waitMs });
+        const roster = await waitForRoster(
+          call,
+          (r) => rawIds(r).includes(party.identity.rawId) && r.some((p) => p.isBot === true),
+        );
+        expect(roster.filter((p) => p.isBot === true)).toHaveLength(1);
+        expect(rawIds(otherParties(roster))).toEqual([party.identity.rawId]);
+        expect(roster.every((p) => typeof p.isBot === 'boolean')).toBe(true);
+        await call.hangUp();
       });
 
       it('ends an outbound call that the party declines', async () => {

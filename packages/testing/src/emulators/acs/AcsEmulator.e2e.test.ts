@@ -158,9 +158,13 @@ describe('AcsEmulator driven by the official SDK', () => {
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(300);
 
     const roster = await receiver.waitFor('Microsoft.Communication.ParticipantsUpdated');
+    // The bot itself is listed first, as the live service lists it (RECORDED-FLOWS "Facts").
     expect(roster.event.data).toMatchObject({
       sequenceNumber: 1,
-      participants: [{ identifier: { rawId: bob.rawId }, isMuted: false, isOnHold: false }],
+      participants: [
+        { identifier: { kind: 'communicationUser' }, isMuted: false, isOnHold: false },
+        { identifier: { rawId: bob.rawId }, isMuted: false, isOnHold: false },
+      ],
     });
     expect(party.inCall).toBe(true);
     expect(party.callId).toBe(callId);
@@ -371,7 +375,8 @@ describe('AcsEmulator driven by the official SDK', () => {
     const participant = await placed.callConnection.getParticipant({ phoneNumber: '+14255550199' });
     expect(participant.identifier).toMatchObject({ phoneNumber: '+14255550199' });
     const { values } = await placed.callConnection.listParticipants();
-    expect(values).toHaveLength(1);
+    // The party and the bot itself (java-rest R3: GET participants lists the bot).
+    expect(values).toHaveLength(2);
   });
 
   it('ends the call for everyone on terminate, and the party hears the hang-up', async () => {

@@ -688,8 +688,8 @@ export class AcsEmulator {
       direction: 'outbound',
       callbackUri,
       targets,
+      self: source ?? this.#botIdentity,
       ...(operationContext !== undefined ? { operationContext } : {}),
-      ...(source ? { source } : {}),
       ...(sourceDisplayName ? { sourceDisplayName } : {}),
       ...(callerId ? { sourceCallerIdNumber: callerId } : {}),
       ...this.#autoStart(body),
@@ -742,6 +742,7 @@ export class AcsEmulator {
       callbackUri,
       targets: [offer.to],
       source: offer.party.identity,
+      self: answeredBy ?? this.#botIdentity,
       serverCallId: offer.serverCallId,
       correlationId: offer.correlationId,
       ...(operationContext !== undefined ? { operationContext } : {}),
@@ -803,10 +804,7 @@ export class AcsEmulator {
         (c) => c.serverCallId === serverCallId && c.state !== 'disconnected',
       );
       if (!existing) throw new AcsRestError(404, '8522', 'No call with this serverCallId.');
-      parties = existing.participants().flatMap((p) => {
-        const identity = identityFromModel(p.identifier);
-        return identity ? [this.#parties.party(identity)] : [];
-      });
+      parties = existing.otherIdentities().map((identity) => this.#parties.party(identity));
     } else if (!groupCallId && !roomId) {
       throw AcsRestError.badRequest('callLocator needs a serverCallId, groupCallId or roomId.');
     }
@@ -814,6 +812,7 @@ export class AcsEmulator {
       direction: 'outbound',
       callbackUri,
       targets: [],
+      self: this.#botIdentity,
       ...(serverCallId ? { serverCallId } : {}),
       ...(operationContext !== undefined ? { operationContext } : {}),
       ...this.#autoStart(body),

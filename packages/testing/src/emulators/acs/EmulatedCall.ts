@@ -56,6 +56,11 @@ export interface EmulatedCallInit {
   readonly answeredBy?: Identity;
   readonly serverCallId?: string;
   readonly correlationId?: string;
+  /**
+   * The bot's own identity in this call. The service lists it in every roster (ParticipantsUpdated and GET
+   * participants: js create-and-hangup, java-rest add/remove; RECORDED-FLOWS "Facts").
+   */
+  readonly self: Identity;
   readonly startTranscription?: boolean;
   readonly startMediaStreaming?: boolean;
   /** The request's options as sent (transport URLs, audio format, intermediate results). */
@@ -220,7 +225,8 @@ export class EmulatedCall implements PartyCallLink {
       targets: init.targets.map(identityToModel),
       callConnectionState: this.#state,
       callbackUri: init.callbackUri,
-      ...(init.source ? { source: identityToModel(init.source) } : {}),
+      // Create and connect answer with the bot as `source` (java-rest R7); an answered call's source is the caller.
+      source: identityToModel(init.source ?? init.self),
       ...(init.sourceDisplayName ? { sourceDisplayName: init.sourceDisplayName } : {}),
       ...(init.sourceCallerIdNumber?.kind === 'phone'
         ? { sourceCallerIdNumber: { value: init.sourceCallerIdNumber.phoneNumber } }
@@ -230,17 +236,27 @@ export class EmulatedCall implements PartyCallLink {
     };
   }
 
-  /** The roster (the bot itself is not listed). */
+  /** The roster, the bot itself first (the service lists it: RECORDED-FLOWS "Facts"). */
   participants(): Record<string, unknown>[] {
-    return [...this.#entries.values()].map((entry) => ({
-      identifier: identityToModel(entry.identity),
-      isMuted: entry.isMuted,
-      isOnHold: entry.isOnHold,
-    }));
+    return [
+      { identifier: identityToModel(this.init.self), isMuted: false, isOnHold: false },
+      ...[...this.#entries.values()].map((entry) => ({
+        identifier: identityToModel(entry.identity),
+        isMuted: entry.isMuted,
+        isOnHold: entry.isOnHold,
+      })),
+    ];
   }
 
-  /** One participant by raw id. */
+  /** The other parties' identities (the roster without the bot). */
+  otherIdentities(): Identity[] {
+    return [...this.#entries.values()].map((entry) => entry.identity);
+  }
+
+  /** One participant by raw id (the bot's own included). */
   participant(rawId: string): Record<string, unknown> {
+    if (rawId === this.init.self.rawId)
+      return { identifier: identityToModel(this.init.self), isMuted: false, isOnHold: false };
     const entry = this.#entries.get(rawId);
     if (!entry) throw new AcsRestError(404, '8522', `Participant ${rawId} not found in the call.`);
     return { identifier: identityToModel(entry.identity), isMuted: entry.isMuted, isOnHold: entry.isOnHold };
