@@ -42,6 +42,8 @@ export { Roster } from './participants/Roster.js';
 // events
 export type { DtmfTone } from './events/DtmfTone.js';
 export { dtmfTones, isDtmfString, parseDtmfTone } from './events/DtmfTone.js';
+export type { EndCause } from './events/EndCause.js';
+export { endCauseOf, endCauses } from './events/EndCause.js';
 export type { ResultInfo } from './events/ResultInfo.js';
 export { parseResultInfo } from './events/ResultInfo.js';
 export type {

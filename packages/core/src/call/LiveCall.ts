@@ -3,6 +3,7 @@ import type { CallView, TelephonyBackend } from '../backend/TelephonyBackend.js'
 import type { Clock } from '../clock/Clock.js';
 import { TelephonyError } from '../errors/TelephonyError.js';
 import { toTelephonyError } from '../errors/toTelephonyError.js';
+import { type EndCause, endCauseOf } from '../events/EndCause.js';
 import { eventHash } from '../events/eventHash.js';
 import type { ResultInfo } from '../events/ResultInfo.js';
 import type { RecognizeResult, TelephonyEvent } from '../events/TelephonyEvent.js';
@@ -295,6 +296,7 @@ export class LiveCall implements Call {
     if (this.correlationId === undefined && event.correlationId !== undefined)
       this.correlationId = event.correlationId;
     let endReason: ResultInfo | undefined;
+    let endCause: EndCause | undefined;
     let ends = false;
     if (event.type === 'call.state') {
       if (canTransition(this.#state.value, event.state)) {
@@ -303,6 +305,7 @@ export class LiveCall implements Call {
         if (event.state === 'disconnected') {
           ends = true;
           endReason = event.reason;
+          endCause = event.cause ?? endCauseOf(event.reason, this.#visited.has('connected'));
         }
       }
     } else if (event.type === 'participants.updated') {
@@ -310,7 +313,7 @@ export class LiveCall implements Call {
     }
     this.#events.next(event);
     if (this.#pending !== undefined) this.#settle(event);
-    if (ends) this.#end(endReason, event.at);
+    if (ends) this.#end(endReason, event.at, endCause);
     else if (event.type === 'call.state' || event.type === 'participants.updated') this.#host.changed?.(this);
   }
 
@@ -821,7 +824,7 @@ export class LiveCall implements Call {
     }
   }
 
-  #end(reason: ResultInfo | undefined, at: string): void {
+  #end(reason: ResultInfo | undefined, at: string, cause?: EndCause): void {
     if (this.#isEnded) return;
     this.#isEnded = true;
     const pending = this.#pending;
@@ -848,7 +851,12 @@ export class LiveCall implements Call {
     this.#events.complete();
     this.#audio.complete();
     this.#transcript.complete();
-    this.#resolveEnded?.({ state: 'disconnected', at, ...(reason ? { reason } : {}) });
+    this.#resolveEnded?.({
+      state: 'disconnected',
+      at,
+      ...(reason ? { reason } : {}),
+      ...(cause ? { cause } : {}),
+    });
     this.#resolveEnded = undefined;
     this.#host.released(this);
   }

@@ -2,6 +2,7 @@ import type { CallState } from '../call/CallState.js';
 import type { Identity } from '../identity/Identity.js';
 import type { Participant } from '../participants/Participant.js';
 import type { DtmfTone } from './DtmfTone.js';
+import type { EndCause } from './EndCause.js';
 import type { ResultInfo } from './ResultInfo.js';
 
 /**
@@ -72,7 +73,11 @@ export interface TelephonyEventFields {
     readonly callerDisplayName?: string;
     readonly customContext?: Readonly<Record<string, string>>;
   };
-  'call.state': { readonly state: CallState } & WithReason;
+  'call.state': {
+    readonly state: CallState;
+    /** On `disconnected`: why the call ended, when the backend says so (else the core derives it from `reason`). */
+    readonly cause?: EndCause;
+  } & WithReason;
   'participants.updated': {
     readonly participants: readonly Participant[];
     readonly delta: boolean;

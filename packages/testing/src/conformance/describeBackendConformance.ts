@@ -208,8 +208,20 @@ export function describeBackendConformance(name: string, factory: () => Promise<
         const call = await client().placeCall({ to: party.identity });
         const end = await call.ended;
         expect(end.state).toBe('disconnected');
+        expect(end.cause).toBe('declined');
+        expect(end.reason).toBeDefined();
         expect(call.state).toBe('disconnected');
         expect(party.inCall).toBe(false);
+      });
+
+      it('ends an outbound call to a party busy in another call with the cause busy', async () => {
+        const { call: first, party } = await connectedCall();
+        const second = await client().placeCall({ to: party.identity });
+        const end = await second.ended;
+        expect(end.cause).toBe('busy');
+        expect(end.reason).toBeDefined();
+        expect(first.state).toBe('connected');
+        await first.hangUp();
       });
 
       it('answers an inbound call', async () => {
@@ -317,6 +329,7 @@ export function describeBackendConformance(name: string, factory: () => Promise<
         await party.hangUp();
         const end = await call.ended;
         expect(end.state).toBe('disconnected');
+        expect(end.cause).toBe('hungUp');
         expect(call.state).toBe('disconnected');
         expect(client().calls.has(call.id)).toBe(false);
         if (pending) expectReason(await pending, 'callEnded');

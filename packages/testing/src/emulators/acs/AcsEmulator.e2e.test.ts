@@ -337,19 +337,38 @@ describe('AcsEmulator driven by the official SDK', () => {
       resultInformation: { code: 400, subCode: 8532 },
     });
   });
-  it('reports CreateCallFailed then CallDisconnected when the callee declines', async () => {
+  it('reports CallDisconnected 603 with the create context, then CreateCallFailed, when the callee declines', async () => {
     const callee = emulator.network.party(bob, { declines: true });
     const { callConnectionProperties } = await client.createCall(
       { targetParticipant: { communicationUserId: bob.rawId } },
       `${receiver.url}/api/callbacks`,
       { operationContext: 'declined' },
     );
+    // As recorded (RECORDED-FLOWS flow 3): CallDisconnected first, echoing the create context, then
+    // CreateCallFailed without it; both 603/0.
     const failed = await receiver.waitFor('Microsoft.Communication.CreateCallFailed');
-    expect(failed.event.data).toMatchObject({
+    const disconnected = await receiver.waitFor('Microsoft.Communication.CallDisconnected');
+    expect(disconnected.event.data).toMatchObject({
       callConnectionId: callConnectionProperties.callConnectionId,
       operationContext: 'declined',
+      resultInformation: { code: 603, subCode: 0 },
     });
-    await receiver.waitFor('Microsoft.Communication.CallDisconnected');
+    expect(failed.event.data).toMatchObject({
+      callConnectionId: callConnectionProperties.callConnectionId,
+      resultInformation: { code: 603, subCode: 0 },
+    });
+    expect(failed.event.data).not.toHaveProperty('operationContext');
+    const order = receiver.received
+      .flatMap((delivery) => delivery.body)
+      .filter(
+        (event) =>
+          (event.data as { callConnectionId?: string } | undefined)?.callConnectionId ===
+          callConnectionProperties.callConnectionId,
+      )
+      .map((event) => event.type);
+    expect(order.indexOf('Microsoft.Communication.CallDisconnected')).toBeLessThan(
+      order.indexOf('Microsoft.Communication.CreateCallFailed'),
+    );
     expect(callee.inCall).toBe(false);
     await expect(
       client.getCallConnection(callConnectionProperties.callConnectionId ?? '').getCallConnectionProperties(),

@@ -3,6 +3,7 @@ import type { Clock, DtmfTone, Identity } from '@switchboard/core';
 import { parseDtmfTone } from '@switchboard/core';
 import { identityFromModel, identityToModel } from './AcsIdentifierModel.js';
 import { AcsRestError } from './AcsRestError.js';
+import { acsOutcomeCodes } from './acsOutcomeCodes.js';
 import { acsToneName } from './acsToneName.js';
 import type { EmulatedParty, PartyCallLink, Ring } from './EmulatedParty.js';
 import { MediaQueue } from './MediaQueue.js';
@@ -82,25 +83,17 @@ interface OperationTarget {
 
 type Body = Record<string, unknown>;
 
-const ok = { code: 200, subCode: 0, message: 'Action completed successfully.' };
+const ok = acsOutcomeCodes.ok;
 const results = {
-  connected: { code: 200, subCode: 0, message: '' },
-  ended: { code: 200, subCode: 5002, message: 'The conversation has ended. DiagCode: 0#5002.@' },
-  endedByBot: {
-    code: 200,
-    subCode: 7000,
-    message:
-      'Call was ended by Azure Communication Service Call Automation API or a server bot. DiagCode: 0#7000.@',
-  },
-  transferred: { code: 200, subCode: 7015, message: 'The transfer operation completed successfully.' },
-  declined: { code: 603, subCode: 0, message: 'The participant declined the call.' },
+  connected: acsOutcomeCodes.connected,
+  ended: acsOutcomeCodes.othersLeft,
+  endedByBot: acsOutcomeCodes.endedByBot,
+  transferred: acsOutcomeCodes.transferred,
+  declined: acsOutcomeCodes.declined,
+  busy: acsOutcomeCodes.busy,
   noAnswer: { code: 408, subCode: 0, message: 'The participant did not answer in time.' },
   notFound: { code: 404, subCode: 0, message: 'The participant is not in the call.' },
-  addCanceled: (rawId: string) => ({
-    code: 487,
-    subCode: 5234,
-    message: `addParticipants failed for participant ${rawId}. Underlying reason: The Call Has Been Cancelled. DiagCode: 487#5234.@`,
-  }),
+  addCanceled: acsOutcomeCodes.addCanceled,
   cancelFailed: { code: 400, subCode: 8523, message: 'Invitation not found or no longer ringing.' },
 };
 
@@ -110,7 +103,7 @@ class CallRing implements Ring {
   constructor(
     private readonly party: EmulatedParty,
     private readonly onAnswer: () => void,
-    private readonly onDecline: () => void,
+    private readonly onDecline: (why: 'declined' | 'busy') => void,
   ) {}
   get settled(): boolean {
     return this.#settled;
@@ -120,10 +113,10 @@ class CallRing implements Ring {
     this.#settled = true;
     this.onAnswer();
   }
-  decline(): void {
+  decline(why: 'declined' | 'busy' = 'declined'): void {
     if (this.#settled) return;
     this.#settled = true;
-    this.onDecline();
+    this.onDecline(why);
   }
   withdraw(): void {
     if (this.#settled) return;
@@ -270,7 +263,7 @@ export class EmulatedCall implements PartyCallLink {
       const ring = this.#ring(
         party,
         () => this.#targetAnswered(party, identity),
-        () => this.#targetDeclined(),
+        (why) => this.#targetDeclined(why),
       );
       party.ring(ring);
     }
@@ -368,10 +361,10 @@ export class EmulatedCall implements PartyCallLink {
         });
         this.#rosterChanged();
       },
-      () => {
+      (why) => {
         this.#invites.delete(invitationId);
         if (this.#state === 'disconnected') return;
-        this.#emit('AddParticipantFailed', op, { participant: model, resultInformation: results.declined });
+        this.#emit('AddParticipantFailed', op, { participant: model, resultInformation: results[why] });
       },
     );
     this.#invites.set(invitationId, { ring, identity: target });
@@ -724,16 +717,16 @@ export class EmulatedCall implements PartyCallLink {
 
   // --- internals ---
 
-  #ring(party: EmulatedParty, onAnswer: () => void, onDecline: () => void): CallRing {
+  #ring(party: EmulatedParty, onAnswer: () => void, onDecline: (why: 'declined' | 'busy') => void): CallRing {
     const ring = new CallRing(
       party,
       () => {
         this.#rings.delete(ring);
         onAnswer();
       },
-      () => {
+      (why) => {
         this.#rings.delete(ring);
-        onDecline();
+        onDecline(why);
       },
     );
     this.#rings.add(ring);
@@ -749,17 +742,14 @@ export class EmulatedCall implements PartyCallLink {
     else this.#rosterChanged();
   }
 
-  #targetDeclined(): void {
+  // A declined outbound call (flow 3): CallDisconnected first, carrying the create call's context, then
+  // CreateCallFailed with the same code and no context. No CallConnected, no ParticipantsUpdated.
+  #targetDeclined(why: 'declined' | 'busy'): void {
     this.#pendingTargets -= 1;
     if (this.#pendingTargets > 0 || this.#state !== 'connecting') return;
-    this.#emit(
-      'CreateCallFailed',
-      { operationContext: this.init.operationContext, callbackUri: this.init.callbackUri },
-      {
-        resultInformation: results.ended,
-      },
-    );
-    this.#end(results.ended, 'none');
+    const result = results[why];
+    this.#end(result, 'none');
+    this.#emit('CreateCallFailed', { callbackUri: this.init.callbackUri }, { resultInformation: result });
   }
 
   #connected(): void {
@@ -808,7 +798,12 @@ export class EmulatedCall implements PartyCallLink {
       const peers = new Set<EmulatedParty>();
       for (const party of remaining) party.joinedPeers(peers);
     }
-    this.#emit('CallDisconnected', op ?? { callbackUri: this.init.callbackUri }, { resultInformation });
+    // CallDisconnected echoes the create or answer context (flows 1, 2, 3, 6).
+    this.#emit(
+      'CallDisconnected',
+      op ?? { callbackUri: this.init.callbackUri, operationContext: this.init.operationContext },
+      { resultInformation },
+    );
   }
 
   #requireLive(): void {
