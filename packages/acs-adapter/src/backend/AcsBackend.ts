@@ -44,6 +44,7 @@ import type { AcsWebhookAuth } from '../webhook/AcsWebhookAuth.js';
 import { AcsWebhookHandler } from '../webhook/AcsWebhookHandler.js';
 import { AcsConnectionCache } from './AcsConnectionCache.js';
 import { AcsEventEnricher } from './AcsEventEnricher.js';
+import { AcsHoldWatch } from './AcsHoldWatch.js';
 import { AcsMedia } from './AcsMedia.js';
 import type { AcsRetryOptions } from './acsRetryPolicy.js';
 import { acsRetryPolicy } from './acsRetryPolicy.js';
@@ -89,6 +90,11 @@ export type AcsBackendOptions = AcsConnection & {
    * `callIntelligenceOptions.cognitiveServicesEndpoint`), for text-to-speech and speech recognition.
    */
   readonly cognitiveServicesEndpoint?: string;
+  /**
+   * How long a hold with music waits, after the 200 and the roster showing the party on hold, for a HoldFailed
+   * before it resolves (default 1500 ms): the live service reports a music file it cannot play only then.
+   */
+  readonly holdConfirmMs?: number;
 };
 
 /** What the ACS backend can do. */
@@ -198,6 +204,7 @@ export class AcsBackend implements TelephonyBackend {
   readonly #calls = new Map<string, CallRecord>();
   readonly #connections: AcsConnectionCache;
   readonly #enricher = new AcsEventEnricher();
+  readonly #holds: AcsHoldWatch;
   readonly #mediaStreamingUrl: string | undefined;
   readonly #intelligence: { callIntelligenceOptions?: { cognitiveServicesEndpoint: string } };
   /**
@@ -214,6 +221,7 @@ export class AcsBackend implements TelephonyBackend {
     }
     this.#callbackUrl = options.callbackUrl;
     this.#callerId = options.callerId ? phone(options.callerId) : undefined;
+    this.#holds = new AcsHoldWatch(clock, options.holdConfirmMs ?? 1500);
     this.#intelligence = options.cognitiveServicesEndpoint
       ? { callIntelligenceOptions: { cognitiveServicesEndpoint: options.cognitiveServicesEndpoint } }
       : {};
@@ -454,12 +462,27 @@ export class AcsBackend implements TelephonyBackend {
       case 'muteParticipant':
         await record.connection.muteParticipant(toCommunicationIdentifier(operation.target), ctx);
         return completed;
-      case 'hold':
-        await record.media.hold(toCommunicationIdentifier(operation.target), {
-          ...ctx,
-          ...(operation.music ? { playSource: AcsMedia.playSource(operation.music) } : {}),
-        });
+      case 'hold': {
+        // With music the 200 is not the outcome: HoldFailed may follow (AcsHoldWatch).
+        const confirmed = operation.music
+          ? this.#holds.watch(request.callId, operationId, operation.target.rawId)
+          : undefined;
+        confirmed?.catch(() => undefined);
+        try {
+          await record.media.hold(toCommunicationIdentifier(operation.target), {
+            ...ctx,
+            ...(operation.music ? { playSource: AcsMedia.playSource(operation.music) } : {}),
+          });
+        } catch (error) {
+          this.#holds.abandon(operationId);
+          throw error;
+        }
+        if (confirmed) {
+          this.#holds.answered(operationId);
+          await confirmed;
+        }
         return completed;
+      }
       case 'unhold':
         await record.media.unhold(toCommunicationIdentifier(operation.target), ctx);
         return completed;

@@ -14,6 +14,7 @@ import type { AcsCloudEvent, EmulatedCallContext } from './EmulatedCall.js';
 import { EmulatedCall, requiredIdentity } from './EmulatedCall.js';
 import type { EmulatedParty } from './EmulatedParty.js';
 import { AcsEmulatedStreaming } from './streaming/AcsEmulatedStreaming.js';
+import { UnplayableFiles } from './UnplayableFiles.js';
 import { verifyAcsHmac } from './verifyAcsHmac.js';
 
 /** Options of `AcsEmulator.start`. */
@@ -166,6 +167,11 @@ export class AcsEmulator {
    * malformed frames, read the audio the bot sent back).
    */
   readonly streaming: AcsEmulatedStreaming;
+  /**
+   * The audio files this emulated service cannot play (PlayFailed, HoldFailed, RecognizeFailed follow): hosts
+   * `dummy.com` and `*.invalid`, and any URL marked with `unplayableFiles.mark(url)`.
+   */
+  readonly unplayableFiles = new UnplayableFiles();
 
   readonly #clock: Clock = {
     now: () => Date.now(),
@@ -659,6 +665,7 @@ export class AcsEmulator {
       party: (identity) => this.#parties.party(identity),
       deliver: (target, url, event) => this.#deliver(target, url, event),
       streaming: this.streaming,
+      unplayable: this.unplayableFiles,
     };
   }
 

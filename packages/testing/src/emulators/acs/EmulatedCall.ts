@@ -11,6 +11,7 @@ import { PlayOperation } from './PlayOperation.js';
 import type { RecognizeSpec } from './RecognizeOperation.js';
 import { RecognizeOperation } from './RecognizeOperation.js';
 import type { AcsEmulatedStreaming } from './streaming/AcsEmulatedStreaming.js';
+import type { UnplayableFiles } from './UnplayableFiles.js';
 
 /** The connection states ACS reports. */
 export type AcsCallConnectionState =
@@ -42,6 +43,8 @@ export interface EmulatedCallContext {
   deliver(call: EmulatedCall, url: string, event: AcsCloudEvent): void;
   /** Real-time media: opens and feeds the WebSockets to the bot (src/emulators/acs/streaming). */
   readonly streaming?: AcsEmulatedStreaming;
+  /** The audio files the service cannot play. */
+  readonly unplayable?: UnplayableFiles;
 }
 
 /** How a call starts. */
@@ -455,14 +458,32 @@ export class EmulatedCall implements PartyCallLink {
   hold(body: Body, onHold: boolean): void {
     this.#requireConnected();
     const entry = this.#requireEntry(requiredIdentity(body, 'targetParticipant'));
-    optionalString(body, 'operationContext');
+    const op = this.#operation(body);
+    const musicModel = onHold ? body.playSourceInfo : undefined;
     const music =
-      onHold && body.playSourceInfo !== undefined ? describePlaySourceModel(body.playSourceInfo) : undefined;
+      musicModel !== undefined && musicModel !== null ? describePlaySourceModel(musicModel) : undefined;
     if (entry.isOnHold !== onHold) {
       entry.isOnHold = onHold;
       this.#rosterChanged();
     }
-    if (music) entry.party.hear(music);
+    if (music === undefined) return;
+    if (this.context.unplayable?.firstFailing([musicModel]) === undefined) {
+      entry.party.hear(music);
+      return;
+    }
+    // Flow 7: the party shows on hold, then HoldFailed 400/8535 with the hold's context, then the service takes
+    // the hold back. No HoldAudio* events.
+    this.context.clock.setTimeout(
+      () => {
+        if (this.#state === 'disconnected') return;
+        this.#emit('HoldFailed', op, { resultInformation: acsOutcomeCodes.invalidFile });
+        if (entry.isOnHold && this.#entries.get(entry.identity.rawId) === entry) {
+          entry.isOnHold = false;
+          this.#rosterChanged();
+        }
+      },
+      Math.max(1, this.context.promptDurationMs),
+    );
   }
 
   play(body: Body): void {
