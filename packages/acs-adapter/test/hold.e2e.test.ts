@@ -38,7 +38,9 @@ describe('ACS hold with music', () => {
     expect(TelephonyError.hasReason(error, 'operationFailed')).toBe(true);
     expect((error as TelephonyError).result).toMatchObject({ code: 400, subcode: 8535 });
     const request = stack.emulator.requests.filter((r) => r.path.includes(':hold')).at(-1);
-    expect((request?.body as { operationContext?: string }).operationContext).toBe(hold.operationId);
+    expect((request?.body as { operationContext?: string } | undefined)?.operationContext).toBe(
+      hold.operationId,
+    );
     // The service takes the hold back.
     await firstValueFrom(
       call.participants$.pipe(
