@@ -120,6 +120,17 @@ function reasonOnly(type: ReasonOnlyType): AcsEventMapper {
   };
 }
 
+// PlayFailed and RecognizeFailed name the source that could not be played (`failedPlaySourceIndex`, flows 8 and
+// 16 of RECORDED-FLOWS).
+function mediaFailed(type: 'play.failed' | 'recognize.failed'): AcsEventMapper {
+  return (data, header, out) => {
+    const event = open(header, type);
+    const index = asNumber(data.failedPlaySourceIndex, 'failedPlaySourceIndex');
+    if (index !== undefined) event.failedPlaySourceIndex = index;
+    out.push(withReason(event, data) as TelephonyEvent);
+  };
+}
+
 function callState(state: CallState): AcsEventMapper {
   return (data, header, out) => {
     const event = open(header, 'call.state');
@@ -359,10 +370,10 @@ export const acsEventMappers: ReadonlyMap<string, AcsEventMapper> = new Map<stri
   [`${ns}CancelAddParticipantFailed`, cancelAddEvent('participant.addCancelFailed')],
   [`${ns}PlayStarted`, reasonOnly('play.started')],
   [`${ns}PlayCompleted`, reasonOnly('play.completed')],
-  [`${ns}PlayFailed`, reasonOnly('play.failed')],
+  [`${ns}PlayFailed`, mediaFailed('play.failed')],
   [`${ns}PlayCanceled`, reasonOnly('play.canceled')],
   [`${ns}RecognizeCompleted`, recognizeCompleted],
-  [`${ns}RecognizeFailed`, reasonOnly('recognize.failed')],
+  [`${ns}RecognizeFailed`, mediaFailed('recognize.failed')],
   [`${ns}RecognizeCanceled`, reasonOnly('recognize.canceled')],
   [`${ns}ContinuousDtmfRecognitionToneReceived`, toneReceived],
   [`${ns}ContinuousDtmfRecognitionToneFailed`, reasonOnly('dtmf.failed')],

@@ -795,6 +795,10 @@ export class LiveCall implements Call {
         break;
       case 'fail': {
         const reason = 'reason' in event ? event.reason : undefined;
+        const failedPlaySourceIndex =
+          event.type === 'play.failed' || event.type === 'recognize.failed'
+            ? event.failedPlaySourceIndex
+            : undefined;
         operation.fail(
           new TelephonyError('operationFailed', failureMessage(kind, reason), {
             backend: this.backend,
@@ -802,6 +806,7 @@ export class LiveCall implements Call {
             callId: this.id,
             operationId: operation.operationId,
             ...(reason ? { result: reason } : {}),
+            ...(failedPlaySourceIndex === undefined ? {} : { failedPlaySourceIndex }),
           }),
         );
         break;

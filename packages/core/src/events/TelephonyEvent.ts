@@ -51,6 +51,11 @@ interface WithReason {
   readonly reason?: ResultInfo;
 }
 
+interface WithMediaFailure extends WithReason {
+  /** Which play source (0-based, in request order) could not be played (ACS `failedPlaySourceIndex`). */
+  readonly failedPlaySourceIndex?: number;
+}
+
 /**
  * The extra fields of each event type, keyed by `type`. This is the contract of `docs/events.md`
  * expressed in TypeScript; new types and optional fields may be added, nothing is renamed.
@@ -93,10 +98,10 @@ export interface TelephonyEventFields {
   'transfer.failed': WithReason;
   'play.started': WithReason;
   'play.completed': WithReason;
-  'play.failed': WithReason;
+  'play.failed': WithMediaFailure;
   'play.canceled': WithReason;
   'recognize.completed': { readonly result: RecognizeResult } & WithReason;
-  'recognize.failed': WithReason;
+  'recognize.failed': WithMediaFailure;
   'recognize.canceled': WithReason;
   'record.completed': { readonly recordingLocation?: string; readonly durationMs?: number } & WithReason;
   'record.failed': { readonly recordingLocation?: string; readonly durationMs?: number } & WithReason;

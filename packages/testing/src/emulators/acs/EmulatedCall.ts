@@ -6,6 +6,7 @@ import { AcsRestError } from './AcsRestError.js';
 import { acsOutcomeCodes } from './acsOutcomeCodes.js';
 import { acsToneName } from './acsToneName.js';
 import type { EmulatedParty, PartyCallLink, Ring } from './EmulatedParty.js';
+import { FailedMediaOperation } from './FailedMediaOperation.js';
 import { MediaQueue } from './MediaQueue.js';
 import { PlayOperation } from './PlayOperation.js';
 import type { RecognizeSpec } from './RecognizeOperation.js';
@@ -504,6 +505,18 @@ export class EmulatedCall implements PartyCallLink {
     const playOptions = body.playOptions;
     const loop = isRecord(playOptions) && playOptions.loop === true;
     const op = this.#operation(body);
+    const failing = this.context.unplayable?.firstFailing(sources);
+    if (failing !== undefined) {
+      this.#media.enqueue(
+        new FailedMediaOperation('play', failing, acsOutcomeCodes.invalidFile, {
+          clock: this.context.clock,
+          delayMs: this.context.promptDurationMs,
+          emit: (type, fields) => this.#emit(type, op, fields),
+        }),
+        body.interruptCallMediaOperation === true,
+      );
+      return;
+    }
     const operation = new PlayOperation(
       heard,
       () =>
@@ -581,6 +594,18 @@ export class EmulatedCall implements PartyCallLink {
       choices,
     };
     const op = this.#operation(body);
+    const failing = this.context.unplayable?.firstFailing(promptModels);
+    if (failing !== undefined) {
+      this.#media.enqueue(
+        new FailedMediaOperation('recognize', failing, acsOutcomeCodes.promptFailed, {
+          clock: this.context.clock,
+          delayMs: this.context.promptDurationMs,
+          emit: (type, fields) => this.#emit(type, op, fields),
+        }),
+        body.interruptCallMediaOperation === true,
+      );
+      return;
+    }
     const operation = new RecognizeOperation(spec, () => this.#entries.get(spec.targetRawId)?.party, {
       promptDurationMs: this.context.promptDurationMs,
       clock: this.context.clock,
