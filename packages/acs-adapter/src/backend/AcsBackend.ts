@@ -425,6 +425,7 @@ export class AcsBackend implements TelephonyBackend {
 
   releaseCall(callId: string): void {
     this.#calls.delete(callId);
+    this.#enricher.forget(callId);
     this.#connections.forget(callId);
   }
 
@@ -543,6 +544,7 @@ export class AcsBackend implements TelephonyBackend {
           ...signal,
         });
         record.recordingId = result.recordingId;
+        this.#enricher.learnRecording(request.callId, result.recordingId);
         return { status: 'completed', result: { recordingId: result.recordingId } };
       }
       case 'stopRecording':
@@ -692,6 +694,7 @@ export class AcsBackend implements TelephonyBackend {
     }
     this.#connections.adopt(callId, connection);
     this.#calls.set(callId, this.#newRecord(callId));
+    this.#enricher.learnServerCall(callId, properties.serverCallId);
     const state = stateOf(properties.callConnectionState);
     return {
       callId,

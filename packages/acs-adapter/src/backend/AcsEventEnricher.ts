@@ -1,4 +1,4 @@
-import type { Identity, Participant, TelephonyEvent } from '@switchboard/core';
+import type { Identity, Participant, TelephonyEvent, TelephonyEventOf } from '@switchboard/core';
 import { markBot } from '@switchboard/core';
 
 /**
@@ -8,6 +8,25 @@ import { markBot } from '@switchboard/core';
  */
 export class AcsEventEnricher {
   readonly #botRawIds = new Set<string>();
+  readonly #recordings = new Map<string, string>();
+  readonly #serverCalls = new Map<string, string>();
+
+  /** A call's server call id, from a handle or an event of the call (for routing its recording events). */
+  learnServerCall(callId: string, serverCallId: string | undefined): void {
+    if (serverCallId !== undefined && serverCallId !== '' && callId !== '')
+      this.#serverCalls.set(serverCallId, callId);
+  }
+
+  /** A recording the bot started on a call. */
+  learnRecording(callId: string, recordingId: string | undefined): void {
+    if (recordingId !== undefined) this.#recordings.set(unpadded(recordingId), callId);
+  }
+
+  /** The call is over: forget what routes to it. */
+  forget(callId: string): void {
+    for (const [key, value] of this.#recordings) if (value === callId) this.#recordings.delete(key);
+    for (const [key, value] of this.#serverCalls) if (value === callId) this.#serverCalls.delete(key);
+  }
 
   /** The bot's own identity in a call, learned from create (`source`), answer (`answeredby`, `to`) or connect. */
   learnSelf(identity: Identity | undefined): void {
@@ -27,10 +46,35 @@ export class AcsEventEnricher {
   /** The events with what the adapter knows added. */
   enrich(events: readonly TelephonyEvent[]): TelephonyEvent[] {
     return events.map((event) => {
+      if (event.type === 'recording.state' || event.type === 'recording.failed')
+        return this.#routeRecording(event);
+      if (event.type !== 'call.incoming') this.learnServerCall(event.callId, event.serverCallId);
       if (event.type === 'participants.updated' && this.#botRawIds.size > 0) {
         return { ...event, participants: this.markRoster(event.participants) };
       }
       return event;
     });
   }
+
+  // Recording events name the recording, not the call: their `callConnectionId` is the recorder's own endpoint
+  // (RECORDED-FLOWS flow 12). Route them by recording id, else by server call id; the event may arrive before
+  // the start recording answer does.
+  #routeRecording<E extends TelephonyEventOf<'recording.state'> | TelephonyEventOf<'recording.failed'>>(
+    event: E,
+  ): E {
+    const byRecording =
+      event.recordingId === undefined ? undefined : this.#recordings.get(unpadded(event.recordingId));
+    const callId =
+      byRecording ??
+      (event.serverCallId === undefined ? undefined : this.#serverCalls.get(event.serverCallId));
+    if (callId === undefined || callId === event.callId) return event;
+    if (byRecording === undefined && event.recordingId !== undefined)
+      this.learnRecording(callId, event.recordingId);
+    return { ...event, callId };
+  }
+}
+
+// The service writes recording ids with and without base64 padding (the start answer, the event's path).
+function unpadded(recordingId: string): string {
+  return recordingId.replace(/=+$/, '');
 }

@@ -290,6 +290,11 @@ const recordingStateChanged: AcsEventMapper = (data, header, out) => {
   event.state = asString(data.state, 'state') ?? 'unknown';
   const recordingId = asString(data.recordingId, 'recordingId');
   if (recordingId !== undefined) event.recordingId = recordingId;
+  const recordingKind = asString(data.recordingKind, 'recordingKind');
+  if (recordingKind !== undefined) event.recordingKind = recordingKind;
+  // An `inactive` state before the recording started carries `0001-01-01T00:00:00+00:00` (flow 12).
+  const startTime = asString(data.startDateTime, 'startDateTime');
+  if (startTime !== undefined && !startTime.startsWith('0001-')) event.startTime = startTime;
   out.push(event);
 };
 

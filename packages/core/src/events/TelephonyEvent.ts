@@ -111,7 +111,14 @@ export interface TelephonyEventFields {
   'dtmf.stopped': WithReason;
   'dtmf.failed': WithReason;
   'hold.failed': WithReason;
-  'recording.state': { readonly state: RecordingState; readonly recordingId?: string };
+  'recording.state': {
+    readonly state: RecordingState;
+    readonly recordingId?: string;
+    /** What records (ACS `recordingKind`: `azureCommunicationServices`, `teams`, `teamsCompliance`). */
+    readonly recordingKind?: string;
+    /** When the recording started (ACS `startDateTime`); absent while it has not (the service's zero date). */
+    readonly startTime?: string;
+  };
   'recording.failed': { readonly recordingId?: string } & WithReason;
   'transcription.state': { readonly state: 'started' | 'stopped' | 'failed' | 'updated' } & WithReason;
   'mediaStreaming.state': { readonly state: 'started' | 'stopped' | 'failed' } & WithReason;

@@ -466,16 +466,36 @@ describe('AcsEmulator driven by the official SDK', () => {
       { targetParticipant: { communicationUserId: bob.rawId } },
       `${receiver.url}/api/callbacks`,
     );
+    // The create answer has no serverCallId (REST R1); the call has one once connected (REST R8: GET call).
+    expect(callConnectionProperties.serverCallId).toBeUndefined();
     await receiver.waitFor('Microsoft.Communication.CallConnected');
+    const connected = await client
+      .getCallConnection(callConnectionProperties.callConnectionId ?? '')
+      .getCallConnectionProperties();
+    expect(connected.callConnectionState).toBe('connected');
     const recording = client.getCallRecording();
     const started = await recording.start({
-      callLocator: { kind: 'serverCallLocator', id: callConnectionProperties.serverCallId ?? '' },
+      callLocator: { kind: 'serverCallLocator', id: connected.serverCallId ?? '' },
       recordingStateCallbackEndpointUrl: `${receiver.url}/api/recording`,
     });
-    expect(started.recordingState).toBe('active');
-    const active = await receiver.waitFor('Microsoft.Communication.RecordingStateChanged');
+    // As recorded (REST R8, flow 12): 200 `inactive`, a RecordingStateChanged `inactive`, then `active`; the
+    // events name the recording in `source`, and their callConnectionId is the recorder's endpoint.
+    expect(started.recordingState).toBe('inactive');
+    const active = await receiver.waitFor(
+      'Microsoft.Communication.RecordingStateChanged',
+      (data) => data.state === 'active',
+    );
     expect(active.delivery.path).toBe('/api/recording');
     expect(active.event.data).toMatchObject({ recordingId: started.recordingId, state: 'active' });
+    expect(String(active.event.source)).toMatch(/^calling\/recordings\/[^/]+\/[^/]+\/RecordingStateChanged$/);
+    expect(active.event.subject).toBe(active.event.source);
+    expect((active.event.data as { callConnectionId?: string }).callConnectionId).not.toBe(
+      callConnectionProperties.callConnectionId,
+    );
+    const states = receiver
+      .events('Microsoft.Communication.RecordingStateChanged')
+      .map(({ event }) => (event.data as { state?: string }).state);
+    expect(states.slice(0, 2)).toEqual(['inactive', 'active']);
     await recording.pause(started.recordingId);
     expect((await recording.getState(started.recordingId)).recordingState).toBe('inactive');
     await recording.stop(started.recordingId);

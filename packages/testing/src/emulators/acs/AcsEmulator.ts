@@ -64,7 +64,10 @@ interface Recording {
   readonly id: string;
   readonly call: EmulatedCall;
   readonly callbackUri: string;
+  /** The recorder's own endpoint: the `PlatformEndpointId` inside the recording id (flow 12). */
+  readonly endpointId: string;
   state: 'active' | 'inactive';
+  startedAt?: string;
 }
 
 type Body = Record<string, unknown>;
@@ -849,18 +852,27 @@ export class AcsEmulator {
       stateUri === undefined || stateUri === null
         ? target.init.callbackUri
         : requiredUrl(body, 'recordingStateCallbackUri');
+    const endpointId = randomUUID();
     const id = Buffer.from(
-      JSON.stringify({ PlatformEndpointId: randomUUID(), ResourceSpecificId: randomUUID() }),
+      JSON.stringify({ PlatformEndpointId: endpointId, ResourceSpecificId: randomUUID() }),
     ).toString('base64');
-    const recording: Recording = {
-      id,
-      call: target,
-      callbackUri,
-      state: body.pauseOnStart === true ? 'inactive' : 'active',
-    };
+    // As recorded (flow 12, REST R8): 200 with `recordingState: inactive`, a RecordingStateChanged `inactive`,
+    // then `active` a moment later (78 ms in the recording) unless the recording starts paused.
+    const recording: Recording = { id, call: target, callbackUri, endpointId, state: 'inactive' };
     this.#recordings.set(id, recording);
-    target.recordingStateChanged(callbackUri, recording);
-    return { status: 200, body: this.#recordingState(recording) };
+    const reply = { status: 200, body: this.#recordingState(recording) };
+    target.recordingStateChanged(callbackUri, recording, endpointId);
+    if (body.pauseOnStart !== true) {
+      this.#clock.setTimeout(
+        () => {
+          if (this.#recordings.get(id) !== recording || recording.state === 'active') return;
+          recording.startedAt = new Date().toISOString();
+          this.#setRecordingState(recording, 'active');
+        },
+        Math.max(1, this.#promptDurationMs),
+      );
+    }
+    return reply;
   }
 
   #recording(match: RegExpExecArray): Recording {
@@ -884,7 +896,8 @@ export class AcsEmulator {
   #setRecordingState(recording: Recording, state: Recording['state'], always = false): void {
     if (recording.state === state && !always) return;
     recording.state = state;
-    recording.call.recordingStateChanged(recording.callbackUri, recording);
+    if (state === 'active') recording.startedAt ??= new Date().toISOString();
+    recording.call.recordingStateChanged(recording.callbackUri, recording, recording.endpointId);
   }
 
   // --- deliveries ---

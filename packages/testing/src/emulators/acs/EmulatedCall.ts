@@ -198,6 +198,8 @@ export class EmulatedCall implements PartyCallLink {
   readonly #rings = new Set<CallRing>();
   #sequenceNumber = 0;
   #pendingTargets = 0;
+  // CreateCall answers 201 before a server call exists (java-rest R1, REST R10): the id shows from CallConnected.
+  #serverCallIdShown: boolean;
 
   constructor(
     private readonly context: EmulatedCallContext,
@@ -207,6 +209,7 @@ export class EmulatedCall implements PartyCallLink {
       init.serverCallId ??
       Buffer.from(`https://emulator.acs.invalid/conv/${randomUUID()}?i=1&e=${Date.now()}`).toString('base64');
     this.correlationId = init.correlationId ?? randomUUID();
+    this.#serverCallIdShown = init.direction === 'inbound' || init.serverCallId !== undefined;
   }
 
   get state(): AcsCallConnectionState {
@@ -218,7 +221,7 @@ export class EmulatedCall implements PartyCallLink {
     const { init } = this;
     return {
       callConnectionId: this.id,
-      serverCallId: this.serverCallId,
+      ...(this.#serverCallIdShown ? { serverCallId: this.serverCallId } : {}),
       targets: init.targets.map(identityToModel),
       callConnectionState: this.#state,
       callbackUri: init.callbackUri,
@@ -697,18 +700,30 @@ export class EmulatedCall implements PartyCallLink {
     this.context.streaming?.audio(this, party, samples, sampleRate);
   }
 
-  /** Sends a RecordingStateChanged for a recording of this call, in order with its other callbacks. */
-  recordingStateChanged(url: string, recording: { readonly id: string; readonly state: string }): void {
+  /**
+   * Sends a RecordingStateChanged for a recording of this call, in order with its other callbacks. As recorded
+   * (flow 12): `source`, `subject` and `eventSource` name the recording, not the call connection, and
+   * `callConnectionId` is the recorder's own endpoint; an `inactive` state before the recording started carries
+   * the zero `startDateTime`.
+   */
+  recordingStateChanged(
+    url: string,
+    recording: { readonly id: string; readonly state: string; readonly startedAt?: string },
+    recorderEndpointId: string,
+  ): void {
+    const source = `calling/recordings/${this.serverCallId}/${recording.id}/RecordingStateChanged`;
     this.#emit(
       'RecordingStateChanged',
       { callbackUri: url },
       {
         recordingId: recording.id,
         state: recording.state,
-        startDateTime: new Date().toISOString(),
+        startDateTime: recording.startedAt ?? '0001-01-01T00:00:00+00:00',
         recordingKind: 'azureCommunicationServices',
-        resultInformation: { code: 200, subCode: 0, message: '' },
+        eventSource: source,
+        resultInformation: acsOutcomeCodes.connected,
       },
+      { source, callConnectionId: recorderEndpointId },
     );
   }
 
@@ -798,12 +813,14 @@ export class EmulatedCall implements PartyCallLink {
     this.#emit('CreateCallFailed', { callbackUri: this.init.callbackUri }, { resultInformation: result });
   }
 
+  // The live service sends ParticipantsUpdated before CallConnected on the same connection (flow 1, 7, 14).
   #connected(): void {
     if (this.#state !== 'connecting') return;
     this.#state = 'connected';
+    this.#serverCallIdShown = true;
     const op = { operationContext: this.init.operationContext, callbackUri: this.init.callbackUri };
-    this.#emit('CallConnected', op, { resultInformation: results.connected });
     this.#rosterChanged();
+    this.#emit('CallConnected', op, { resultInformation: results.connected });
     if (this.init.startTranscription)
       this.transcription({ operationContext: this.init.operationContext }, 'start');
     if (this.init.startMediaStreaming)
@@ -879,8 +896,12 @@ export class EmulatedCall implements PartyCallLink {
     type: string,
     op: { readonly operationContext?: string; readonly callbackUri: string },
     fields: Body,
+    envelope: { readonly source: string; readonly callConnectionId: string } = {
+      source: `calling/callConnections/${this.id}`,
+      callConnectionId: this.id,
+    },
   ): void {
-    const source = `calling/callConnections/${this.id}`;
+    const source = envelope.source;
     const publicEventType = `Microsoft.Communication.${type}`;
     const event: AcsCloudEvent = {
       id: randomUUID(),
@@ -889,7 +910,7 @@ export class EmulatedCall implements PartyCallLink {
       data: {
         ...fields,
         version: '2025-06-15',
-        callConnectionId: this.id,
+        callConnectionId: envelope.callConnectionId,
         serverCallId: this.serverCallId,
         correlationId: this.correlationId,
         ...(op.operationContext !== undefined ? { operationContext: op.operationContext } : {}),
