@@ -28,7 +28,7 @@ describe('ACS timing as the live service shows it', () => {
       (r) => r.method === 'POST' && r.path.startsWith('/calling/callConnections?'),
     );
     expect(created.length).toBeGreaterThan(0);
-    expect(call.serverCallId).toBeUndefined();
+    expect(call.snapshot().serverCallId).toBeUndefined();
     await call.waitForState('connected', { timeoutMs: 5_000 });
     expect(call.snapshot().serverCallId).toEqual(expect.any(String));
     const types = stack.events.filter((e) => e.callId === call.id).map((e) => e.type);
