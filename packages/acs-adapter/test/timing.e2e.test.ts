@@ -24,12 +24,13 @@ describe('ACS timing as the live service shows it', () => {
   it('creates a call whose 201 has no serverCallId; the call learns it, roster before connected', async () => {
     const party = stack.emulator.network.party(phone('+14255550601'));
     const call = await stack.client.placeCall({ to: party.identity });
-    const created = stack.emulator.requests.filter(
+    const create = stack.emulator.requests.findLast(
       (r) => r.method === 'POST' && r.path.startsWith('/calling/callConnections?'),
     );
-    expect(created.length).toBeGreaterThan(0);
-    expect(call.snapshot().serverCallId).toBeUndefined();
+    expect(create).toBeDefined();
+    const handle = await stack.backend.getCall(call.id);
     await call.waitForState('connected', { timeoutMs: 5_000 });
+    expect(handle.callId).toBe(call.id);
     expect(call.snapshot().serverCallId).toEqual(expect.any(String));
     const types = stack.events.filter((e) => e.callId === call.id).map((e) => e.type);
     expect(types.indexOf('participants.updated')).toBeLessThan(types.indexOf('call.state'));
