@@ -72,4 +72,24 @@ describe('ACS timing as the live service shows it', () => {
     expect(end.cause).toBe('declined');
     expect(end.reason).toMatchObject({ code: 603, subcode: 0 });
   });
+
+  it('settles streaming and transcription on the state event, which carries no operationContext', async () => {
+    const party = stack.emulator.network.party(phone('+14255550604'));
+    const call = await stack.client.placeCall({ to: party.identity });
+    await call.waitForState('connected', { timeoutMs: 5_000 });
+    await call.startMediaStreaming({ timeoutMs: 3_000 });
+    await call.stopMediaStreaming({ timeoutMs: 3_000 });
+    await call.startTranscription({ locale: 'en-US', timeoutMs: 3_000 });
+    await call.stopTranscription({ timeoutMs: 3_000 });
+    const states = stack.events.filter(
+      (e) => e.callId === call.id && (e.type === 'mediaStreaming.state' || e.type === 'transcription.state'),
+    );
+    expect(states).toHaveLength(4);
+    // As recorded (flow 14, 15): the service sent no context; the adapter matched each event to its operation.
+    for (const event of states) {
+      expect((event.raw as { data: Record<string, unknown> }).data).not.toHaveProperty('operationContext');
+      expect(event.operationId).toEqual(expect.any(String));
+    }
+    await call.hangUp();
+  });
 });

@@ -557,6 +557,7 @@ export class AcsBackend implements TelephonyBackend {
         await this.#client.getCallRecording().resume(recordingOf(record, operation), signal);
         return completed;
       case 'startTranscription':
+        this.#enricher.expectStreamingState(request.callId, operation.kind, operationId);
         await record.media.startTranscription({
           ...ctx,
           ...(operation.options.locale ? { locale: operation.options.locale } : {}),
@@ -566,6 +567,7 @@ export class AcsBackend implements TelephonyBackend {
         });
         return accepted;
       case 'stopTranscription':
+        this.#enricher.expectStreamingState(request.callId, operation.kind, operationId);
         await record.media.stopTranscription(ctx);
         return accepted;
       case 'updateTranscription': {
@@ -575,6 +577,7 @@ export class AcsBackend implements TelephonyBackend {
             backend: 'acs',
           });
         }
+        this.#enricher.expectStreamingState(request.callId, operation.kind, operationId);
         await record.media.updateTranscription(locale, {
           ...ctx,
           ...(speechModelEndpointId ? { speechRecognitionModelEndpointId: speechModelEndpointId } : {}),
@@ -582,9 +585,11 @@ export class AcsBackend implements TelephonyBackend {
         return accepted;
       }
       case 'startMediaStreaming':
+        this.#enricher.expectStreamingState(request.callId, operation.kind, operationId);
         await record.media.startMediaStreaming(ctx);
         return accepted;
       case 'stopMediaStreaming':
+        this.#enricher.expectStreamingState(request.callId, operation.kind, operationId);
         await record.media.stopMediaStreaming(ctx);
         return accepted;
       case 'muteSelf':

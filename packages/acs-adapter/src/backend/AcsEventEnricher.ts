@@ -10,6 +10,16 @@ export class AcsEventEnricher {
   readonly #botRawIds = new Set<string>();
   readonly #recordings = new Map<string, string>();
   readonly #serverCalls = new Map<string, string>();
+  // Streaming and transcription operations in flight, per call: their events carry no operationContext in any
+  // recording (RECORDED-FLOWS "Facts"), so they settle on the call's matching state event.
+  readonly #streaming = new Map<string, { kind: StreamingKind; operationId: string }[]>();
+
+  /** A start/stop/update of media streaming or transcription was sent on a call. */
+  expectStreamingState(callId: string, kind: StreamingKind, operationId: string): void {
+    const list = this.#streaming.get(callId) ?? [];
+    list.push({ kind, operationId });
+    this.#streaming.set(callId, list);
+  }
 
   /** A call's server call id, from a handle or an event of the call (for routing its recording events). */
   learnServerCall(callId: string, serverCallId: string | undefined): void {
@@ -26,6 +36,7 @@ export class AcsEventEnricher {
   forget(callId: string): void {
     for (const [key, value] of this.#recordings) if (value === callId) this.#recordings.delete(key);
     for (const [key, value] of this.#serverCalls) if (value === callId) this.#serverCalls.delete(key);
+    this.#streaming.delete(callId);
   }
 
   /** The bot's own identity in a call, learned from create (`source`), answer (`answeredby`, `to`) or connect. */
@@ -49,11 +60,36 @@ export class AcsEventEnricher {
       if (event.type === 'recording.state' || event.type === 'recording.failed')
         return this.#routeRecording(event);
       if (event.type !== 'call.incoming') this.learnServerCall(event.callId, event.serverCallId);
+      if (event.type === 'transcription.state' || event.type === 'mediaStreaming.state')
+        return this.#settleStreaming(event);
       if (event.type === 'participants.updated' && this.#botRawIds.size > 0) {
         return { ...event, participants: this.markRoster(event.participants) };
       }
       return event;
     });
+  }
+
+  // Gives a state event without a context the operation id of the oldest operation it completes (or fails).
+  #settleStreaming<
+    E extends TelephonyEventOf<'transcription.state'> | TelephonyEventOf<'mediaStreaming.state'>,
+  >(event: E): E {
+    const list = this.#streaming.get(event.callId);
+    if (list === undefined) return event;
+    const channel = event.type === 'transcription.state' ? 'Transcription' : 'MediaStreaming';
+    const index =
+      event.operationId !== undefined
+        ? list.findIndex((entry) => entry.operationId === event.operationId)
+        : list.findIndex(
+            (entry) =>
+              entry.kind.endsWith(channel) &&
+              (event.state === 'failed' || entry.kind.startsWith(verbOf[event.state] ?? '-')),
+          );
+    if (index < 0) return event;
+    const [entry] = list.splice(index, 1);
+    if (list.length === 0) this.#streaming.delete(event.callId);
+    return event.operationId !== undefined || entry === undefined
+      ? event
+      : { ...event, operationId: entry.operationId };
   }
 
   // Recording events name the recording, not the call: their `callConnectionId` is the recorder's own endpoint
@@ -73,6 +109,16 @@ export class AcsEventEnricher {
     return { ...event, callId };
   }
 }
+
+/** The operations that settle on a streaming or transcription state event. */
+export type StreamingKind =
+  | 'startTranscription'
+  | 'stopTranscription'
+  | 'updateTranscription'
+  | 'startMediaStreaming'
+  | 'stopMediaStreaming';
+
+const verbOf: Readonly<Record<string, string>> = { started: 'start', stopped: 'stop', updated: 'update' };
 
 // The service writes recording ids with and without base64 padding (the start answer, the event's path).
 function unpadded(recordingId: string): string {

@@ -660,7 +660,8 @@ export class EmulatedCall implements PartyCallLink {
   transcription(body: Body, action: 'start' | 'stop' | 'update'): void {
     this.#requireConnected();
     if (action !== 'stop') optionalString(body, 'locale');
-    const op = this.#operation(body);
+    // No recording shows a context on Transcription* events (RECORDED-FLOWS "Facts"): none is echoed.
+    const op = { callbackUri: this.#operation(body).callbackUri };
     const [type, status, details] =
       action === 'start'
         ? ['TranscriptionStarted', 'transcriptionStarted', 'subscriptionStarted']
@@ -677,7 +678,8 @@ export class EmulatedCall implements PartyCallLink {
 
   mediaStreaming(body: Body, action: 'start' | 'stop'): void {
     this.#requireConnected();
-    const op = this.#operation(body);
+    // MediaStreaming* events carry no operationContext in any recording (flow 14): none is echoed.
+    const op = { callbackUri: this.#operation(body).callbackUri };
     this.#emit(action === 'start' ? 'MediaStreamingStarted' : 'MediaStreamingStopped', op, {
       mediaStreamingUpdate: {
         contentType: 'Audio',
