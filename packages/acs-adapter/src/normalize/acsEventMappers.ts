@@ -203,6 +203,11 @@ const transferAccepted: AcsEventMapper = (data, header, out) => {
   const state = open(header, 'call.state');
   state.state = 'transferAccepted';
   const accepted = open(header, 'transfer.accepted');
+  // `transferTarget` and `transferee` since 2023-10-15 (the CallTransferAccepted fixtures).
+  const target = asObject(data.transferTarget, 'transferTarget');
+  if (target !== undefined) accepted.transferTarget = identityFromAcs(target);
+  const transferee = asObject(data.transferee, 'transferee');
+  if (transferee !== undefined) accepted.transferee = identityFromAcs(transferee);
   if (reason !== undefined) {
     state.reason = reason;
     accepted.reason = reason;
@@ -232,7 +237,13 @@ function choiceResult(data: JsonObject): RecognizeResult | undefined {
   if (result === undefined) return undefined;
   const label = asString(result.label, 'label') ?? '';
   const phrase = asString(result.recognizedPhrase, 'recognizedPhrase');
-  return phrase === undefined ? { kind: 'choice', label } : { kind: 'choice', label, phrase };
+  const confidence = asNumber(result.confidence, 'confidence');
+  return {
+    kind: 'choice',
+    label,
+    ...(phrase === undefined ? {} : { phrase }),
+    ...(confidence === undefined ? {} : { confidence }),
+  };
 }
 
 function speechResult(data: JsonObject): RecognizeResult | undefined {
@@ -288,7 +299,7 @@ const toneReceived: AcsEventMapper = (data, header, out, sourceType) => {
 const recordingStateChanged: AcsEventMapper = (data, header, out) => {
   const event = open(header, 'recording.state');
   event.state = asString(data.state, 'state') ?? 'unknown';
-  const recordingId = asString(data.recordingId, 'recordingId');
+  const recordingId = asString(data.recordingId, 'recordingId') ?? recordingIdOfSource(data);
   if (recordingId !== undefined) event.recordingId = recordingId;
   const recordingKind = asString(data.recordingKind, 'recordingKind');
   if (recordingKind !== undefined) event.recordingKind = recordingKind;
@@ -298,9 +309,16 @@ const recordingStateChanged: AcsEventMapper = (data, header, out) => {
   out.push(event);
 };
 
+// `eventSource` (and the envelope's `source`) of a recording event: `calling/recordings/<serverCallId>/<id>/…`.
+function recordingIdOfSource(data: JsonObject): string | undefined {
+  const source = asString(data.eventSource, 'eventSource');
+  const parts = source?.split('/');
+  return parts?.[1] === 'recordings' && parts[3] ? parts[3] : undefined;
+}
+
 const startRecordingFailed: AcsEventMapper = (data, header, out) => {
   const event = open(header, 'recording.failed');
-  const recordingId = asString(data.recordingId, 'recordingId');
+  const recordingId = asString(data.recordingId, 'recordingId') ?? recordingIdOfSource(data);
   if (recordingId !== undefined) event.recordingId = recordingId;
   out.push(withReason(event, data));
 };

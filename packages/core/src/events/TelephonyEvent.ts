@@ -41,7 +41,12 @@ export interface MeetingInfo {
 /** What a recognize operation collected. */
 export type RecognizeResult =
   | { readonly kind: 'dtmf'; readonly tones: string }
-  | { readonly kind: 'choice'; readonly label: string; readonly phrase?: string }
+  | {
+      readonly kind: 'choice';
+      readonly label: string;
+      readonly phrase?: string;
+      readonly confidence?: number;
+    }
   | { readonly kind: 'speech'; readonly text: string; readonly confidence?: number };
 
 /** Recording state as reported by the backend. */
@@ -94,7 +99,12 @@ export interface TelephonyEventFields {
   'participant.removeFailed': { readonly participant: Identity } & WithReason;
   'participant.addCanceled': { readonly invitationId?: string } & WithReason;
   'participant.addCancelFailed': { readonly invitationId?: string } & WithReason;
-  'transfer.accepted': WithReason;
+  'transfer.accepted': {
+    /** Whom the call was transferred to (ACS `transferTarget`). */
+    readonly transferTarget?: Identity;
+    /** Who was transferred (ACS `transferee`). */
+    readonly transferee?: Identity;
+  } & WithReason;
   'transfer.failed': WithReason;
   'play.started': WithReason;
   'play.completed': WithReason;
