@@ -9,8 +9,11 @@ import { normalizeAcsEvents } from './normalizeAcsEvents.js';
 const acs = new URL('../../../../fixtures/microsoft/acs/', import.meta.url);
 const recorded = new URL('../../../../fixtures/microsoft/acs-recorded/', import.meta.url);
 
-function ofType<T extends TelephonyEvent['type']>(events: readonly TelephonyEvent[], type: T) {
-  return events.filter((e): e is TelephonyEventOf<T> => e.type === type);
+function ofType<T extends TelephonyEvent['type']>(
+  events: readonly TelephonyEvent[],
+  type: T,
+): TelephonyEventOf<T>[] {
+  return events.filter((e) => e.type === type) as unknown as TelephonyEventOf<T>[];
 }
 
 function recordedEvents(name: string): TelephonyEvent[] {
