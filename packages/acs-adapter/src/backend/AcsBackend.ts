@@ -148,6 +148,22 @@ export const acsCapabilities: Capabilities = {
   'transcript.receive': true,
 };
 
+// Text-to-speech, SSML, speech and choice recognition need an Azure AI services resource linked to the call
+// (`callIntelligenceOptions.cognitiveServicesEndpoint`); without one the service fails them late (codes page:
+// 8567, 7606), so they are unavailable at once.
+const speechCapabilities = [
+  'play.text',
+  'play.ssml',
+  'recognize.choices',
+  'recognize.speech',
+  'recognize.speechOrDtmf',
+] as const;
+
+const withoutSpeech: Capabilities = {
+  ...acsCapabilities,
+  ...Object.fromEntries(speechCapabilities.map((capability) => [capability, false])),
+};
+
 const acsStates: Readonly<Record<string, CallState>> = {
   connecting: 'connecting',
   establishing: 'connecting',
@@ -195,7 +211,7 @@ const accepted: OperationAck = { status: 'accepted' };
  */
 export class AcsBackend implements TelephonyBackend {
   readonly name = 'acs' as const;
-  readonly capabilities: Capabilities = acsCapabilities;
+  readonly capabilities: Capabilities;
   readonly #client: CallAutomationClient;
   readonly #callbackUrl: string;
   readonly #webhook: AcsWebhookHandler;
@@ -222,6 +238,7 @@ export class AcsBackend implements TelephonyBackend {
     this.#callbackUrl = options.callbackUrl;
     this.#callerId = options.callerId ? phone(options.callerId) : undefined;
     this.#holds = new AcsHoldWatch(clock, options.holdConfirmMs ?? 1500);
+    this.capabilities = options.cognitiveServicesEndpoint ? acsCapabilities : withoutSpeech;
     this.#intelligence = options.cognitiveServicesEndpoint
       ? { callIntelligenceOptions: { cognitiveServicesEndpoint: options.cognitiveServicesEndpoint } }
       : {};
@@ -268,6 +285,16 @@ export class AcsBackend implements TelephonyBackend {
       logger: this.#logger,
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
+  }
+
+  unavailableReason(capability: string): string | undefined {
+    if (
+      this.capabilities === withoutSpeech &&
+      (speechCapabilities as readonly string[]).includes(capability)
+    ) {
+      return 'it needs speech services: set acs.cognitiveServicesEndpoint (SWITCHBOARD_ACS_COGNITIVE_SERVICES_ENDPOINT)';
+    }
+    return undefined;
   }
 
   // Call events arrive through the webhook; only real-time media (the WebSocket endpoint) pushes to the sink.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger, TelephonyClient, TelephonyEvent } from '@switchboard/core';
 import { createTelephonyClient, silentLogger } from '@switchboard/core';
-import { AcsEmulator, startWebhookServer } from '@switchboard/testing';
+import { AcsEmulator, emulatedSpeechEndpoint, startWebhookServer } from '@switchboard/testing';
 import { AcsBackend } from '../../src/backend/AcsBackend.js';
 import type { AcsRetryOptions } from '../../src/backend/acsRetryPolicy.js';
 
@@ -27,6 +27,8 @@ export interface AcsStackOptions {
   readonly logger?: Logger;
   /** Where the bot reads the callback token keys (default: the emulator's `keysUrl`). */
   readonly keysUrl?: (emulator: AcsEmulator) => string;
+  /** Link speech services to the calls (default true), as `acs.cognitiveServicesEndpoint` does. */
+  readonly speechServices?: boolean;
 }
 
 /** Starts the emulator, a `node:http` server mounting `client.nodeHandler`, and the client. */
@@ -41,6 +43,7 @@ export async function startAcsStack(options: AcsStackOptions = {}): Promise<AcsS
     callbackUrl: webhookUrl,
     allowInsecureConnection: true,
     callerId: '+18005550100',
+    ...(options.speechServices === false ? {} : { cognitiveServicesEndpoint: emulatedSpeechEndpoint }),
     auth: {
       resourceId: emulator.resourceId,
       keysUrl: options.keysUrl?.(emulator) ?? emulator.keysUrl,

@@ -660,7 +660,8 @@ export class LiveCall implements Call {
     const operationId = this.#host.newOperationId();
     const missing = this.#missingCapability(operation);
     if (missing !== undefined) {
-      const detail = missing === operation.kind ? '' : ` (${missing})`;
+      const because = this.#host.backend.unavailableReason?.(missing);
+      const detail = `${missing === operation.kind ? '' : ` (${missing})`}${because ? `: ${because}` : ''}`;
       return withOperationId(
         Promise.reject(
           this.#error(

@@ -18,6 +18,9 @@ interface Received {
 }
 
 /** A bot's webhook on loopback: records every POST and answers Event Grid's validation handshake. */
+// Text prompts need speech services linked to the call, as on the real service.
+const speech = 'https://speech.example.cognitiveservices.azure.com/';
+
 class Receiver {
   readonly received: Received[] = [];
   answerValidation: 'echo' | 'wrong' = 'echo';
@@ -117,7 +120,7 @@ describe('AcsEmulator driven by the official SDK', () => {
     const { callConnectionProperties, callConnection } = await client.createCall(
       { targetParticipant: { communicationUserId: bob.rawId } },
       `${receiver.url}/api/callbacks`,
-      { operationContext: 'create-1' },
+      { operationContext: 'create-1', callIntelligenceOptions: { cognitiveServicesEndpoint: speech } },
     );
     const callId = callConnectionProperties.callConnectionId ?? '';
     await receiver.waitFor(
@@ -271,6 +274,7 @@ describe('AcsEmulator driven by the official SDK', () => {
       `${receiver.url}/api/callbacks`,
       {
         operationContext: 'answer-1',
+        callIntelligenceOptions: { cognitiveServicesEndpoint: speech },
       },
     );
     const connected = await receiver.waitFor('Microsoft.Communication.CallConnected');

@@ -79,6 +79,8 @@ interface Route {
 }
 
 const issuer = 'https://acscallautomation.communication.azure.com';
+/** The Azure AI services endpoint `botConfig` links to the bot's calls. */
+export const emulatedSpeechEndpoint = 'https://acs-emulator-speech.cognitiveservices.azure.com/';
 const topic =
   '/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/switchboard/providers/microsoft.communication/communicationservices/acs-emulator';
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -108,6 +110,14 @@ function optionalString(body: Body, name: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw AcsRestError.badRequest(`${name} must be a string.`);
   return value;
+}
+
+// `callIntelligenceOptions.cognitiveServicesEndpoint` on create, answer and connect links speech services.
+function speechOf(body: Body): { speechServices?: boolean } {
+  const options = body.callIntelligenceOptions;
+  return isRecord(options) && typeof options.cognitiveServicesEndpoint === 'string'
+    ? { speechServices: true }
+    : {};
 }
 
 function base64Url(value: unknown): string {
@@ -254,9 +264,12 @@ export class AcsEmulator {
    */
   botConfig(
     callbackUrl: string,
-    options: { readonly eventGridSecret?: string } = {},
+    options: { readonly eventGridSecret?: string; readonly speechServices?: boolean } = {},
   ): Record<string, unknown> {
     return {
+      // Text-to-speech and speech recognition need speech services linked, here as on the real service; pass
+      // `speechServices: false` for a bot without them.
+      ...(options.speechServices === false ? {} : { cognitiveServicesEndpoint: emulatedSpeechEndpoint }),
       connectionString: this.connectionString,
       allowInsecureConnection: true,
       callbackUrl,
@@ -695,6 +708,7 @@ export class AcsEmulator {
     }
     const sourceDisplayName = optionalString(body, 'sourceDisplayName');
     const created = new EmulatedCall(this.#context(), {
+      ...speechOf(body),
       direction: 'outbound',
       callbackUri,
       targets,
@@ -748,6 +762,7 @@ export class AcsEmulator {
         : undefined;
     offer.state = 'answered';
     const answered = new EmulatedCall(this.#context(), {
+      ...speechOf(body),
       direction: 'inbound',
       callbackUri,
       targets: [offer.to],
@@ -819,6 +834,7 @@ export class AcsEmulator {
       throw AcsRestError.badRequest('callLocator needs a serverCallId, groupCallId or roomId.');
     }
     const joined = new EmulatedCall(this.#context(), {
+      ...speechOf(body),
       direction: 'outbound',
       callbackUri,
       targets: [],

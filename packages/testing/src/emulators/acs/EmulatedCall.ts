@@ -66,6 +66,8 @@ export interface EmulatedCallInit {
    * participants: js create-and-hangup, java-rest add/remove; RECORDED-FLOWS "Facts").
    */
   readonly self: Identity;
+  /** Whether the call was created, answered or joined with speech services linked (`callIntelligenceOptions`). */
+  readonly speechServices?: boolean;
   readonly startTranscription?: boolean;
   readonly startMediaStreaming?: boolean;
   /** The request's options as sent (transport URLs, audio format, intermediate results). */
@@ -496,6 +498,7 @@ export class EmulatedCall implements PartyCallLink {
     if (!Array.isArray(sources) || sources.length === 0)
       throw AcsRestError.badRequest('playSources is required.');
     const heard = sources.map(describePlaySourceModel);
+    this.#requireSpeech(sources, false);
     const playTo = body.playTo;
     if (playTo !== undefined && playTo !== null && !Array.isArray(playTo)) {
       throw AcsRestError.badRequest('playTo must be an array.');
@@ -556,6 +559,7 @@ export class EmulatedCall implements PartyCallLink {
         ? [body.playPrompt]
         : [];
     const prompts = promptModels.map(describePlaySourceModel);
+    this.#requireSpeech(promptModels, inputType !== 'dtmf');
     const dtmf = isRecord(options.dtmfOptions) ? options.dtmfOptions : {};
     const maxTonesValue = dtmf.maxTonesToCollect;
     if (
@@ -869,6 +873,23 @@ export class EmulatedCall implements PartyCallLink {
       op ?? { callbackUri: this.init.callbackUri, operationContext: this.init.operationContext },
       { resultInformation },
     );
+  }
+
+  // Text and SSML prompts, speech and choice recognition need speech services linked to the call; the service
+  // refuses them otherwise (codes page: 8567 "ACS Resource Service Principal Not Enabled"; the status is ours).
+  #requireSpeech(sources: readonly unknown[], recognizesSpeech: boolean): void {
+    if (this.init.speechServices === true) return;
+    const spoken = sources.some((source) => {
+      const kind = isRecord(source) && typeof source.kind === 'string' ? source.kind.toLowerCase() : '';
+      return kind === 'text' || kind === 'ssml';
+    });
+    if (spoken || recognizesSpeech) {
+      throw new AcsRestError(
+        400,
+        '8567',
+        'Cognitive Services are not linked to this call: text, SSML and speech need callIntelligenceOptions.',
+      );
+    }
   }
 
   #requireLive(): void {
