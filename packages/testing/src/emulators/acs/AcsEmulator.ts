@@ -26,6 +26,11 @@ export interface AcsEmulatorOptions {
   /** How long each prompt plays (and a DTMF send takes), in milliseconds (default 20). */
   readonly promptDurationMs?: number;
   readonly logger?: Logger;
+  /**
+   * Send no call callbacks (Event Grid deliveries still go out): the REST side answers as usual while a test
+   * feeds the bot recorded callbacks instead (the replay tests).
+   */
+  readonly muteCallbacks?: boolean;
 }
 
 /** A REST request the emulator received. */
@@ -174,6 +179,7 @@ export class AcsEmulator {
   readonly #promptDurationMs: number;
   readonly #logger: Logger;
   #eventGridUrl: string | undefined;
+  readonly #muted: boolean;
   #closed = false;
   /**
    * Real-time media: the WebSockets the emulator opens to the bot's transport URLs (per call: drop one, send
@@ -217,6 +223,7 @@ export class AcsEmulator {
     this.resourceId = resourceId;
     this.keysUrl = `${this.endpoint}calling/keys`;
     this.#promptDurationMs = options.promptDurationMs ?? 20;
+    this.#muted = options.muteCallbacks === true;
     this.#logger = options.logger ?? silentLogger;
     this.#dispatcher = new AcsCallbackDispatcher(this.#logger);
     // Media streaming connections carry the same kind of token as callbacks, with a 24-hour lifetime.
@@ -919,7 +926,7 @@ export class AcsEmulator {
   // --- deliveries ---
 
   #deliver(target: EmulatedCall, url: string, event: AcsCloudEvent): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#muted) return;
     this.#dispatcher.enqueue(target.id, {
       url,
       body: [event],
