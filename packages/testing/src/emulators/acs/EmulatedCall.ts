@@ -638,7 +638,8 @@ export class EmulatedCall implements PartyCallLink {
     const entry = this.#requireEntry(requiredIdentity(body, 'targetParticipant'));
     const op = this.#operation(body);
     this.#continuousDtmf.delete(entry.identity.rawId);
-    this.#emit('ContinuousDtmfRecognitionStopped', op, { resultInformation: ok });
+    // Recorded with subcode 7000, not 0 (flow 9).
+    this.#emit('ContinuousDtmfRecognitionStopped', op, { resultInformation: acsOutcomeCodes.dtmfStopped });
   }
 
   sendDtmfTones(body: Body): Record<string, unknown> {
