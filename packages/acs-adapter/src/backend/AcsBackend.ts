@@ -450,6 +450,33 @@ export class AcsBackend implements TelephonyBackend {
     };
   }
 
+  /**
+   * One participant of a call as the service reports it (`GET …/participants/{rawId}`), the bot's own entry
+   * included and marked `isBot`.
+   */
+  async getParticipant(callId: string, identity: Identity): Promise<Participant> {
+    const record = this.#calls.get(callId) ?? this.#newRecord(callId);
+    const participant = await this.#send({ operation: 'getParticipant', callId }, () =>
+      record.connection.getParticipant(toCommunicationIdentifier(identity)),
+    );
+    const [marked] = this.#enricher.markRoster([participantOf(participant)]);
+    return marked ?? participantOf(participant);
+  }
+
+  /** A recording's properties (`GET /calling/recordings/{id}`): its state and kind. */
+  async getRecording(
+    recordingId: string,
+  ): Promise<{ readonly recordingId: string; readonly state: string; readonly recordingKind?: string }> {
+    const result = await this.#send({ operation: 'getRecording' }, () =>
+      this.#client.getCallRecording().getState(recordingId),
+    );
+    return {
+      recordingId: result.recordingId,
+      state: result.recordingState,
+      ...(result.recordingKind ? { recordingKind: result.recordingKind } : {}),
+    };
+  }
+
   releaseCall(callId: string): void {
     this.#calls.delete(callId);
     this.#enricher.forget(callId);
