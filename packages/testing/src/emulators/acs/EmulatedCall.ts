@@ -229,11 +229,15 @@ export class EmulatedCall implements PartyCallLink {
       callbackUri: init.callbackUri,
       // Create and connect answer with the bot as `source` (java-rest R7); an answered call's source is the caller.
       source: identityToModel(init.source ?? init.self),
-      ...(init.sourceDisplayName ? { sourceDisplayName: init.sourceDisplayName } : {}),
+      // Always present, empty when the request named none (java-rest R1).
+      sourceDisplayName: init.sourceDisplayName ?? '',
       ...(init.sourceCallerIdNumber?.kind === 'phone'
         ? { sourceCallerIdNumber: { value: init.sourceCallerIdNumber.phoneNumber } }
         : {}),
-      ...(init.answeredBy?.kind === 'acsUser' ? { answeredBy: { id: init.answeredBy.id } } : {}),
+      // An answered call names the bot that answered (java-rest R7, and R10 whose request named none).
+      ...(init.direction === 'inbound' && (init.answeredBy ?? init.self).kind === 'acsUser'
+        ? { answeredBy: { id: (init.answeredBy ?? init.self).rawId } }
+        : {}),
       correlationId: this.correlationId,
     };
   }
