@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { AcsBackend } from '@switchboard/acs-adapter';
 import { createTelephonyClient, type TelephonyClient } from '@switchboard/core';
-import { AcsEmulator, MemoryBackend, type SimulatedNetwork, startWebhookServer } from '@switchboard/testing';
+import {
+  AcsEmulator,
+  emulatedSpeechEndpoint,
+  MemoryBackend,
+  type SimulatedNetwork,
+  startWebhookServer,
+} from '@switchboard/testing';
 
 /** The echo agent's client and the simulated callers around it, on one backend. */
 export interface EchoHarness {
@@ -36,6 +42,8 @@ export async function acsEchoHarness(): Promise<EchoHarness> {
     allowInsecureConnection: true,
     callbackUrl: server.url,
     mediaStreamingUrl: `${server.url.replace(/^http/, 'ws')}/media`,
+    // Text-to-speech needs speech services linked to the calls.
+    cognitiveServicesEndpoint: emulatedSpeechEndpoint,
     auth: { resourceId: emulator.resourceId, keysUrl: emulator.keysUrl, eventGridSecret },
   });
   const client = createTelephonyClient(backend);

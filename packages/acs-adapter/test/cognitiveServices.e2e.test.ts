@@ -80,7 +80,7 @@ describe('ACS: the speech services endpoint on create call, answer and connect',
 
   it('sends no callIntelligenceOptions when the setting is not given', async () => {
     const plain = await createTelephonyContainer(
-      { backend: 'acs', acs: emulator.botConfig(server.url) },
+      { backend: 'acs', acs: emulator.botConfig(server.url, { speechServices: false }) },
       { backendModules: { acs: backendModule } },
     );
     const other = plain.get(TelephonyTokens.Client);

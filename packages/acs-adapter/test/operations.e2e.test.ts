@@ -122,10 +122,12 @@ describe('ACS adapter: operations against the emulator', () => {
 
   it('starts, pauses, resumes and stops a recording by the id it returned', async () => {
     const { call } = await outbound('+14255550135');
-    const state = nextEvent(call, 'recording.state');
+    const state = firstValueFrom(
+      call.events$.pipe(filter((event) => event.type === 'recording.state' && event.state === 'active')),
+    );
     const { recordingId } = await call.startRecording({ content: 'audio', channel: 'mixed', format: 'wav' });
     expect(recordingId).toEqual(expect.any(String));
-    expect(await state).toMatchObject({ type: 'recording.state', state: 'active' });
+    expect(await state).toMatchObject({ type: 'recording.state', state: 'active', recordingId });
     await call.pauseRecording();
     await call.resumeRecording({ recordingId: recordingId as string });
     await call.stopRecording();

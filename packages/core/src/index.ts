@@ -40,11 +40,14 @@ export { handleCall, isCallEnded } from './call/handleCall.js';
 // participants
 export type { Participant } from './participants/Participant.js';
 export { HoldTracker } from './participants/HoldTracker.js';
+export { markBot, otherParties } from './participants/Participant.js';
 export { Roster } from './participants/Roster.js';
 
 // events
 export type { DtmfTone } from './events/DtmfTone.js';
 export { dtmfTones, isDtmfString, parseDtmfTone } from './events/DtmfTone.js';
+export type { EndCause } from './events/EndCause.js';
+export { endCauseOf, endCauses } from './events/EndCause.js';
 export type { ResultInfo } from './events/ResultInfo.js';
 export { parseResultInfo } from './events/ResultInfo.js';
 export type {

@@ -35,7 +35,7 @@ export { TestCertificateAuthority } from './tls/TestCertificateAuthority.js';
 // --- ACS emulator (src/emulators/acs) ---
 export type { AcsDelivery } from './emulators/acs/AcsCallbackDispatcher.js';
 export type { AcsEmulatorOptions, AcsRecordedRequest } from './emulators/acs/AcsEmulator.js';
-export { AcsEmulator } from './emulators/acs/AcsEmulator.js';
+export { AcsEmulator, emulatedSpeechEndpoint } from './emulators/acs/AcsEmulator.js';
 
 // --- Graph emulator (src/emulators/graph) ---
 export type { GraphEmulatorOptions, GraphEmulatorRequest } from './emulators/graph/GraphEmulator.js';

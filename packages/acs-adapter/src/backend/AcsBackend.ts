@@ -43,6 +43,8 @@ import type { AcsWebhookAuth } from '../webhook/AcsWebhookAuth.js';
 import { AcsWebhookHandler } from '../webhook/AcsWebhookHandler.js';
 import { AcsCallRecord as CallRecord } from './AcsCallRecord.js';
 import { AcsConnectionCache } from './AcsConnectionCache.js';
+import { AcsEventEnricher } from './AcsEventEnricher.js';
+import { AcsHoldWatch } from './AcsHoldWatch.js';
 import { AcsMedia } from './AcsMedia.js';
 import type { AcsRetryOptions } from './acsRetryPolicy.js';
 import { acsRetryPolicy } from './acsRetryPolicy.js';
@@ -88,6 +90,11 @@ export type AcsBackendOptions = AcsConnection & {
    * `callIntelligenceOptions.cognitiveServicesEndpoint`), for text-to-speech and speech recognition.
    */
   readonly cognitiveServicesEndpoint?: string;
+  /**
+   * How long a hold with music waits, after the 200 and the roster showing the party on hold, for a HoldFailed
+   * before it resolves (default 1500 ms): the live service reports a music file it cannot play only then.
+   */
+  readonly holdConfirmMs?: number;
 };
 
 /** What the ACS backend can do. */
@@ -143,6 +150,22 @@ export const acsCapabilities: Capabilities = {
   'transcript.receive': true,
 };
 
+// Text-to-speech, SSML, speech and choice recognition need an Azure AI services resource linked to the call
+// (`callIntelligenceOptions.cognitiveServicesEndpoint`); without one the service fails them late (codes page:
+// 8567, 7606), so they are unavailable at once.
+const speechCapabilities = [
+  'play.text',
+  'play.ssml',
+  'recognize.choices',
+  'recognize.speech',
+  'recognize.speechOrDtmf',
+] as const;
+
+const withoutSpeech: Capabilities = {
+  ...acsCapabilities,
+  ...Object.fromEntries(speechCapabilities.map((capability) => [capability, false])),
+};
+
 const acsStates: Readonly<Record<string, CallState>> = {
   connecting: 'connecting',
   establishing: 'connecting',
@@ -174,7 +197,7 @@ const accepted: OperationAck = { status: 'accepted' };
  */
 export class AcsBackend implements TelephonyBackend {
   readonly name = 'acs' as const;
-  readonly capabilities: Capabilities = acsCapabilities;
+  readonly capabilities: Capabilities;
   readonly #client: CallAutomationClient;
   readonly #callbackUrl: string;
   readonly #webhook: AcsWebhookHandler;
@@ -182,6 +205,8 @@ export class AcsBackend implements TelephonyBackend {
   readonly #callerId: PhoneIdentity | undefined;
   readonly #calls = new Map<string, CallRecord>();
   readonly #connections: AcsConnectionCache;
+  readonly #enricher = new AcsEventEnricher();
+  readonly #holds: AcsHoldWatch;
   readonly #mediaStreamingUrl: string | undefined;
   readonly #intelligence: { callIntelligenceOptions?: { cognitiveServicesEndpoint: string } };
   /**
@@ -198,6 +223,8 @@ export class AcsBackend implements TelephonyBackend {
     }
     this.#callbackUrl = options.callbackUrl;
     this.#callerId = options.callerId ? phone(options.callerId) : undefined;
+    this.#holds = new AcsHoldWatch(clock, options.holdConfirmMs ?? 1500);
+    this.capabilities = options.cognitiveServicesEndpoint ? acsCapabilities : withoutSpeech;
     this.#intelligence = options.cognitiveServicesEndpoint
       ? { callIntelligenceOptions: { cognitiveServicesEndpoint: options.cognitiveServicesEndpoint } }
       : {};
@@ -244,6 +271,16 @@ export class AcsBackend implements TelephonyBackend {
       logger: this.#logger,
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
+  }
+
+  unavailableReason(capability: string): string | undefined {
+    if (
+      this.capabilities === withoutSpeech &&
+      (speechCapabilities as readonly string[]).includes(capability)
+    ) {
+      return 'it needs speech services: set acs.cognitiveServicesEndpoint (SWITCHBOARD_ACS_COGNITIVE_SERVICES_ENDPOINT)';
+    }
+    return undefined;
   }
 
   // Call events arrive through the webhook; only real-time media (the WebSocket endpoint) pushes to the sink.
@@ -297,6 +334,7 @@ export class AcsBackend implements TelephonyBackend {
       if (only !== undefined && request.targets.length === 1) record.remote = only;
       const source = result.callConnectionProperties.source;
       if (source !== undefined) record.self = identityFromCommunicationIdentifier(source);
+      this.#enricher.learnSelf(record.self);
     }
     return handle;
   }
@@ -309,7 +347,18 @@ export class AcsBackend implements TelephonyBackend {
         ...this.#intelligence,
       }),
     );
-    return this.#adopt(result.callConnectionProperties, result.callConnection);
+    const handle = this.#adopt(result.callConnectionProperties, result.callConnection);
+    const record = this.#calls.get(handle.callId);
+    const { source, answeredby } = result.callConnectionProperties;
+    const self =
+      answeredby !== undefined
+        ? identityFromCommunicationIdentifier(answeredby)
+        : source !== undefined
+          ? identityFromCommunicationIdentifier(source)
+          : undefined;
+    if (record && self) record.self = self;
+    this.#enricher.learnSelf(self);
+    return handle;
   }
 
   async answer(incoming: TelephonyEventOf<'call.incoming'>, request: AnswerRequest): Promise<CallHandle> {
@@ -325,7 +374,9 @@ export class AcsBackend implements TelephonyBackend {
     const record = this.#calls.get(handle.callId);
     if (record) {
       record.remote = incoming.from;
-      record.self = incoming.to;
+      const { answeredby } = result.callConnectionProperties;
+      record.self = answeredby ? identityFromCommunicationIdentifier(answeredby) : incoming.to;
+      this.#enricher.learnSelf(record.self);
     }
     return handle;
   }
@@ -355,7 +406,10 @@ export class AcsBackend implements TelephonyBackend {
 
   async handleWebhook(request: WebhookRequest): Promise<WebhookResult> {
     try {
-      return await this.#webhook.handleWebhook(request);
+      const result = await this.#webhook.handleWebhook(request);
+      return result.events.length === 0
+        ? result
+        : { ...result, events: this.#enricher.enrich(result.events) };
     } catch (error) {
       if (TelephonyError.is(error)) throw error;
       // Untrusted input must never surface as anything but a TelephonyError.
@@ -376,14 +430,42 @@ export class AcsBackend implements TelephonyBackend {
     return {
       callId,
       state: stateOf(properties.callConnectionState) ?? 'unknown',
-      participants: (roster.values ?? []).map(participantOf),
+      participants: this.#enricher.markRoster((roster.values ?? []).map(participantOf)),
       ...(properties.serverCallId ? { serverCallId: properties.serverCallId } : {}),
       ...(properties.correlationId ? { correlationId: properties.correlationId } : {}),
     };
   }
 
+  /**
+   * One participant of a call as the service reports it (`GET …/participants/{rawId}`), the bot's own entry
+   * included and marked `isBot`.
+   */
+  async getParticipant(callId: string, identity: Identity): Promise<Participant> {
+    const record = this.#calls.get(callId) ?? this.#newRecord(callId);
+    const participant = await this.#send({ operation: 'getParticipant', callId }, () =>
+      record.connection.getParticipant(toCommunicationIdentifier(identity)),
+    );
+    const [marked] = this.#enricher.markRoster([participantOf(participant)]);
+    return marked ?? participantOf(participant);
+  }
+
+  /** A recording's properties (`GET /calling/recordings/{id}`): its state and kind. */
+  async getRecording(
+    recordingId: string,
+  ): Promise<{ readonly recordingId: string; readonly state: string; readonly recordingKind?: string }> {
+    const result = await this.#send({ operation: 'getRecording' }, () =>
+      this.#client.getCallRecording().getState(recordingId),
+    );
+    return {
+      recordingId: result.recordingId,
+      state: result.recordingState,
+      ...(result.recordingKind ? { recordingKind: result.recordingKind } : {}),
+    };
+  }
+
   releaseCall(callId: string): void {
     this.#calls.delete(callId);
+    this.#enricher.forget(callId);
     this.#connections.forget(callId);
   }
 
@@ -421,12 +503,27 @@ export class AcsBackend implements TelephonyBackend {
       case 'muteParticipant':
         await record.connection.muteParticipant(toCommunicationIdentifier(operation.target), ctx);
         return completed;
-      case 'hold':
-        await record.media.hold(toCommunicationIdentifier(operation.target), {
-          ...ctx,
-          ...(operation.music ? { playSource: AcsMedia.playSource(operation.music) } : {}),
-        });
+      case 'hold': {
+        // With music the 200 is not the outcome: HoldFailed may follow (AcsHoldWatch).
+        const confirmed = operation.music
+          ? this.#holds.watch(request.callId, operationId, operation.target.rawId)
+          : undefined;
+        confirmed?.catch(() => undefined);
+        try {
+          await record.media.hold(toCommunicationIdentifier(operation.target), {
+            ...ctx,
+            ...(operation.music ? { playSource: AcsMedia.playSource(operation.music) } : {}),
+          });
+        } catch (error) {
+          this.#holds.abandon(operationId);
+          throw error;
+        }
+        if (confirmed) {
+          this.#holds.answered(operationId);
+          await confirmed;
+        }
         return completed;
+      }
       case 'unhold':
         await record.media.unhold(toCommunicationIdentifier(operation.target), ctx);
         return completed;
@@ -487,6 +584,7 @@ export class AcsBackend implements TelephonyBackend {
           ...signal,
         });
         record.recordingId = result.recordingId;
+        this.#enricher.learnRecording(request.callId, result.recordingId);
         return { status: 'completed', result: { recordingId: result.recordingId } };
       }
       case 'stopRecording':
@@ -499,6 +597,7 @@ export class AcsBackend implements TelephonyBackend {
         await this.#client.getCallRecording().resume(recordingOf(record, operation), signal);
         return completed;
       case 'startTranscription':
+        this.#enricher.expectStreamingState(request.callId, operation.kind, operationId);
         await record.media.startTranscription({
           ...ctx,
           ...(operation.options.locale ? { locale: operation.options.locale } : {}),
@@ -508,6 +607,7 @@ export class AcsBackend implements TelephonyBackend {
         });
         return accepted;
       case 'stopTranscription':
+        this.#enricher.expectStreamingState(request.callId, operation.kind, operationId);
         await record.media.stopTranscription(ctx);
         return accepted;
       case 'updateTranscription': {
@@ -517,6 +617,7 @@ export class AcsBackend implements TelephonyBackend {
             backend: 'acs',
           });
         }
+        this.#enricher.expectStreamingState(request.callId, operation.kind, operationId);
         await record.media.updateTranscription(locale, {
           ...ctx,
           ...(speechModelEndpointId ? { speechRecognitionModelEndpointId: speechModelEndpointId } : {}),
@@ -524,9 +625,11 @@ export class AcsBackend implements TelephonyBackend {
         return accepted;
       }
       case 'startMediaStreaming':
+        this.#enricher.expectStreamingState(request.callId, operation.kind, operationId);
         await record.media.startMediaStreaming(ctx);
         return accepted;
       case 'stopMediaStreaming':
+        this.#enricher.expectStreamingState(request.callId, operation.kind, operationId);
         await record.media.stopMediaStreaming(ctx);
         return accepted;
       case 'muteSelf':
@@ -609,12 +712,18 @@ export class AcsBackend implements TelephonyBackend {
     return invitationId;
   }
 
-  // ACS media actions name one participant; when the bot names none, it means the other party of the call.
+  // ACS media actions name one participant; when the bot names none, it means the other party of the call. The
+  // service lists the bot itself in the roster, so the bot is never the default target.
   #otherParty(record: CallRecord, call: CallView): Identity {
     if (record.remote) return record.remote;
     const others = call.participants
+      .filter((participant) => participant.isBot !== true)
       .map((participant) => participant.identity)
-      .filter((identity) => record.self === undefined || identity.rawId !== record.self.rawId);
+      .filter(
+        (identity) =>
+          !this.#enricher.isBot(identity) &&
+          (record.self === undefined || identity.rawId !== record.self.rawId),
+      );
     const chosen =
       others.length === 1 ? others[0] : (others.find((id) => id.kind !== 'acsUser') ?? others[0]);
     if (chosen === undefined) {
@@ -632,6 +741,7 @@ export class AcsBackend implements TelephonyBackend {
     }
     this.#connections.adopt(callId, connection);
     this.#calls.set(callId, this.#newRecord(callId));
+    this.#enricher.learnServerCall(callId, properties.serverCallId);
     const state = stateOf(properties.callConnectionState);
     return {
       callId,

@@ -128,7 +128,22 @@ function recognizeEnded(type: 'recognize.failed' | 'recognize.canceled'): AcsEve
     const reason = (event as { reason?: ResultInfo }).reason;
     (event as { failure?: RecognizeFailure }).failure =
       type === 'recognize.canceled' ? 'canceled' : recognizeFailureOf(reason);
+    if (type === 'recognize.failed') {
+      const index = asNumber(data.failedPlaySourceIndex, 'failedPlaySourceIndex');
+      if (index !== undefined) (event as { failedPlaySourceIndex?: number }).failedPlaySourceIndex = index;
+    }
     out.push(event as TelephonyEvent);
+  };
+}
+
+// PlayFailed and RecognizeFailed name the source that could not be played (`failedPlaySourceIndex`, flows 8 and
+// 16 of RECORDED-FLOWS).
+function mediaFailed(type: 'play.failed'): AcsEventMapper {
+  return (data, header, out) => {
+    const event = open(header, type);
+    const index = asNumber(data.failedPlaySourceIndex, 'failedPlaySourceIndex');
+    if (index !== undefined) event.failedPlaySourceIndex = index;
+    out.push(withReason(event, data) as TelephonyEvent);
   };
 }
 
@@ -204,6 +219,11 @@ const transferAccepted: AcsEventMapper = (data, header, out) => {
   const state = open(header, 'call.state');
   state.state = 'transferAccepted';
   const accepted = open(header, 'transfer.accepted');
+  // `transferTarget` and `transferee` since 2023-10-15 (the CallTransferAccepted fixtures).
+  const target = asObject(data.transferTarget, 'transferTarget');
+  if (target !== undefined) accepted.transferTarget = identityFromAcs(target);
+  const transferee = asObject(data.transferee, 'transferee');
+  if (transferee !== undefined) accepted.transferee = identityFromAcs(transferee);
   if (reason !== undefined) {
     state.reason = reason;
     accepted.reason = reason;
@@ -233,7 +253,13 @@ function choiceResult(data: JsonObject): RecognizeResult | undefined {
   if (result === undefined) return undefined;
   const label = asString(result.label, 'label') ?? '';
   const phrase = asString(result.recognizedPhrase, 'recognizedPhrase');
-  return phrase === undefined ? { kind: 'choice', label } : { kind: 'choice', label, phrase };
+  const confidence = asNumber(result.confidence, 'confidence');
+  return {
+    kind: 'choice',
+    label,
+    ...(phrase === undefined ? {} : { phrase }),
+    ...(confidence === undefined ? {} : { confidence }),
+  };
 }
 
 function speechResult(data: JsonObject): RecognizeResult | undefined {
@@ -289,14 +315,26 @@ const toneReceived: AcsEventMapper = (data, header, out, sourceType) => {
 const recordingStateChanged: AcsEventMapper = (data, header, out) => {
   const event = open(header, 'recording.state');
   event.state = asString(data.state, 'state') ?? 'unknown';
-  const recordingId = asString(data.recordingId, 'recordingId');
+  const recordingId = asString(data.recordingId, 'recordingId') ?? recordingIdOfSource(data);
   if (recordingId !== undefined) event.recordingId = recordingId;
+  const recordingKind = asString(data.recordingKind, 'recordingKind');
+  if (recordingKind !== undefined) event.recordingKind = recordingKind;
+  // An `inactive` state before the recording started carries `0001-01-01T00:00:00+00:00` (flow 12).
+  const startTime = asString(data.startDateTime, 'startDateTime');
+  if (startTime !== undefined && !startTime.startsWith('0001-')) event.startTime = startTime;
   out.push(event);
 };
 
+// `eventSource` (and the envelope's `source`) of a recording event: `calling/recordings/<serverCallId>/<id>/…`.
+function recordingIdOfSource(data: JsonObject): string | undefined {
+  const source = asString(data.eventSource, 'eventSource');
+  const parts = source?.split('/');
+  return parts?.[1] === 'recordings' && parts[3] ? parts[3] : undefined;
+}
+
 const startRecordingFailed: AcsEventMapper = (data, header, out) => {
   const event = open(header, 'recording.failed');
-  const recordingId = asString(data.recordingId, 'recordingId');
+  const recordingId = asString(data.recordingId, 'recordingId') ?? recordingIdOfSource(data);
   if (recordingId !== undefined) event.recordingId = recordingId;
   out.push(withReason(event, data));
 };
@@ -371,7 +409,7 @@ export const acsEventMappers: ReadonlyMap<string, AcsEventMapper> = new Map<stri
   [`${ns}CancelAddParticipantFailed`, cancelAddEvent('participant.addCancelFailed')],
   [`${ns}PlayStarted`, reasonOnly('play.started')],
   [`${ns}PlayCompleted`, reasonOnly('play.completed')],
-  [`${ns}PlayFailed`, reasonOnly('play.failed')],
+  [`${ns}PlayFailed`, mediaFailed('play.failed')],
   [`${ns}PlayCanceled`, reasonOnly('play.canceled')],
   [`${ns}RecognizeCompleted`, recognizeCompleted],
   [`${ns}RecognizeFailed`, recognizeEnded('recognize.failed')],

@@ -93,15 +93,31 @@ function headerOf(element: JsonObject, data: unknown, at: string): AcsEventHeade
       operationId: undefined,
     };
   }
+  const path = envelopePath(element);
   return {
-    callId: asString(data.callConnectionId, 'callConnectionId') ?? '',
+    callId: asString(data.callConnectionId, 'callConnectionId') ?? path?.callConnectionId ?? '',
     at,
     raw: element,
     eventId,
     correlationId: asString(data.correlationId, 'correlationId'),
-    serverCallId: asString(data.serverCallId, 'serverCallId'),
+    serverCallId: asString(data.serverCallId, 'serverCallId') ?? path?.serverCallId,
     operationId: asString(data.operationContext, 'operationContext'),
   };
+}
+
+// The CloudEvent envelope names what the event is about in `source`/`subject` (`calling/callConnections/<id>`,
+// or `calling/recordings/<serverCallId>/<recordingId>/<type>` for recording events: RECORDED-FLOWS flow 12),
+// and `data` repeats it. A field missing from `data` is read from there.
+function envelopePath(
+  element: JsonObject,
+): { readonly callConnectionId?: string; readonly serverCallId?: string } | undefined {
+  const value = typeof element.source === 'string' ? element.source : element.subject;
+  if (typeof value !== 'string') return undefined;
+  const parts = value.replace(/^\//, '').split('/');
+  if (parts[0] !== 'calling') return undefined;
+  if (parts[1] === 'callConnections' && parts[2]) return { callConnectionId: parts[2] };
+  if (parts[1] === 'recordings' && parts[2]) return { serverCallId: parts[2] };
+  return undefined;
 }
 
 // Some captures (and some relays) hold only the Event Grid `data` of an IncomingCall.

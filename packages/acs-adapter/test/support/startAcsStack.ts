@@ -3,6 +3,7 @@ import type { Clock, Logger, TelephonyClient, TelephonyEvent } from '@switchboar
 import { createTelephonyClient, silentLogger } from '@switchboard/core';
 import {
   AcsEmulator,
+  emulatedSpeechEndpoint,
   startWebhookServer,
   type WebhookServer,
   type WebhookServerTimeouts,
@@ -42,6 +43,8 @@ export interface AcsStackOptions {
   readonly serverTimeouts?: WebhookServerTimeouts;
   /** How long the emulator plays each prompt (default: the emulator's). */
   readonly promptDurationMs?: number;
+  /** Link speech services to the calls (default true), as `acs.cognitiveServicesEndpoint` does. */
+  readonly speechServices?: boolean;
 }
 
 /** Starts the emulator, a `node:http` server mounting `client.nodeHandler`, and the client. */
@@ -59,6 +62,7 @@ export async function startAcsStack(options: AcsStackOptions = {}): Promise<AcsS
     callbackUrl: webhookUrl,
     allowInsecureConnection: true,
     callerId: '+18005550100',
+    ...(options.speechServices === false ? {} : { cognitiveServicesEndpoint: emulatedSpeechEndpoint }),
     auth: {
       resourceId: emulator.resourceId,
       keysUrl: options.keysUrl?.(emulator) ?? emulator.keysUrl,

@@ -136,6 +136,11 @@ export interface TelephonyBackend {
   readonly name: BackendName;
   /** What this backend supports; operations outside it are rejected by the core with `unsupported`. */
   readonly capabilities: Capabilities;
+  /**
+   * Why a capability this backend has in general is unavailable here (e.g. a setting that is missing), for the
+   * `unsupported` rejection's message; `undefined` when there is nothing to add.
+   */
+  unavailableReason?(capability: string): string | undefined;
   /** Called once by the client before any other method. */
   attach(sink: BackendSink): void;
   placeCall(request: PlaceCallRequest): Promise<CallHandle>;

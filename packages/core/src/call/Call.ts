@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { DtmfTone } from '../events/DtmfTone.js';
+import type { EndCause } from '../events/EndCause.js';
 import type { ResultInfo } from '../events/ResultInfo.js';
 import type { BackendName, RecognizeResult, TelephonyEvent } from '../events/TelephonyEvent.js';
 import type { Identity, PhoneIdentity } from '../identity/Identity.js';
@@ -34,6 +35,11 @@ export interface OperationPromise<T> extends Promise<T> {
 export interface CallEnd {
   readonly state: 'disconnected';
   readonly reason?: ResultInfo;
+  /**
+   * Why it ended, in the small documented set of `EndCause` (declined, busy, no answer, …), beside the raw code and
+   * subcode of `reason`. Unset when the call ended locally (the service no longer knew it).
+   */
+  readonly cause?: EndCause;
   readonly at: string;
   /**
    * Scale-out: the call did not end for its parties; it moved to another instance (this one lost its lease or

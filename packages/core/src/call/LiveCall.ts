@@ -3,6 +3,7 @@ import type { CallView, TelephonyBackend } from '../backend/TelephonyBackend.js'
 import type { Clock } from '../clock/Clock.js';
 import { TelephonyError } from '../errors/TelephonyError.js';
 import { toTelephonyError } from '../errors/toTelephonyError.js';
+import { type EndCause, endCauseOf } from '../events/EndCause.js';
 import { eventHash } from '../events/eventHash.js';
 import type { ResultInfo } from '../events/ResultInfo.js';
 import type { RecognizeResult, TelephonyEvent } from '../events/TelephonyEvent.js';
@@ -403,6 +404,7 @@ export class LiveCall implements Call {
       this.correlationId = received.correlationId;
     let event = received;
     let endReason: ResultInfo | undefined;
+    let endCause: EndCause | undefined;
     let ends = false;
     switch (event.type) {
       case 'call.state':
@@ -414,6 +416,7 @@ export class LiveCall implements Call {
         if (event.state === 'disconnected') {
           ends = true;
           endReason = event.reason;
+          endCause = event.cause ?? endCauseOf(event.reason, (this.#visited & stateBit.connected) !== 0);
         }
         break;
       case 'participants.updated':
@@ -456,7 +459,7 @@ export class LiveCall implements Call {
     this.#host.published?.(event);
     if (event.type === 'participants.updated') this.#rosterWaits.rosterChanged(this.participants);
     if (this.#pending !== undefined) this.#settle(event);
-    if (ends) this.#finish(endReason, event.at);
+    if (ends) this.#finish(endReason, event.at, endCause);
     else if (event.type === 'call.state' || event.type === 'participants.updated') this.#host.changed?.(this);
   }
 
@@ -908,7 +911,8 @@ export class LiveCall implements Call {
     const operationId = this.#host.newOperationId();
     const missing = this.#missingCapability(operation);
     if (missing !== undefined) {
-      const detail = missing === operation.kind ? '' : ` (${missing})`;
+      const because = this.#host.backend.unavailableReason?.(missing);
+      const detail = `${missing === operation.kind ? '' : ` (${missing})`}${because ? `: ${because}` : ''}`;
       return withOperationId(
         Promise.reject(
           this.#error(
@@ -1057,6 +1061,10 @@ export class LiveCall implements Call {
         break;
       case 'fail': {
         const reason = 'reason' in event ? event.reason : undefined;
+        const failedPlaySourceIndex =
+          event.type === 'play.failed' || event.type === 'recognize.failed'
+            ? event.failedPlaySourceIndex
+            : undefined;
         operation.fail(
           new TelephonyError('operationFailed', failureMessage(kind, reason), {
             backend: this.backend,
@@ -1065,6 +1073,7 @@ export class LiveCall implements Call {
             operationId: operation.operationId,
             ...(reason ? { result: reason } : {}),
             ...(event.type === 'recognize.failed' && event.failure ? { failure: event.failure } : {}),
+            ...(failedPlaySourceIndex === undefined ? {} : { failedPlaySourceIndex }),
           }),
         );
         break;
@@ -1088,12 +1097,13 @@ export class LiveCall implements Call {
     }
   }
 
-  #finish(reason: ResultInfo | undefined, at: string): void {
+  #finish(reason: ResultInfo | undefined, at: string, cause?: EndCause): void {
     if (this.#end !== undefined) return;
     const end: CallEnd = {
       state: 'disconnected',
       at,
       ...(reason ? { reason } : {}),
+      ...(cause ? { cause } : {}),
       ...(this.#movedTo === undefined ? {} : { movedTo: this.#movedTo }),
     };
     this.#end = end;

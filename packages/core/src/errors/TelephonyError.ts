@@ -45,6 +45,8 @@ export interface TelephonyErrorDetails {
   readonly operationId?: string;
   /** The failure event's result, for `operationFailed` and `callEnded`. */
   readonly result?: ResultInfo;
+  /** For a failed play or recognize: which play source (0-based) could not be played. */
+  readonly failedPlaySourceIndex?: number;
   /** HTTP status of the backend's answer, where there was one. */
   readonly status?: number;
   /** The service's own error code (`8522`, `Forbidden`, …). */
@@ -76,6 +78,7 @@ export class TelephonyError extends Error implements TelephonyErrorDetails {
   readonly callId?: string;
   readonly operationId?: string;
   readonly result?: ResultInfo;
+  readonly failedPlaySourceIndex?: number;
   readonly status?: number;
   readonly code?: string;
   readonly retryAfterMs?: number;
@@ -89,6 +92,8 @@ export class TelephonyError extends Error implements TelephonyErrorDetails {
     if (details.callId !== undefined) this.callId = details.callId;
     if (details.operationId !== undefined) this.operationId = details.operationId;
     if (details.result !== undefined) this.result = details.result;
+    if (details.failedPlaySourceIndex !== undefined)
+      this.failedPlaySourceIndex = details.failedPlaySourceIndex;
     if (details.status !== undefined) this.status = details.status;
     if (details.code !== undefined) this.code = details.code;
     if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;

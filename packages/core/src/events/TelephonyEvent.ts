@@ -3,6 +3,7 @@ import type { Identity } from '../identity/Identity.js';
 import type { RecognizeFailure } from '../media/RecognizeFailure.js';
 import type { Participant } from '../participants/Participant.js';
 import type { DtmfTone } from './DtmfTone.js';
+import type { EndCause } from './EndCause.js';
 import type { ResultInfo } from './ResultInfo.js';
 
 /**
@@ -49,7 +50,12 @@ export type RecognizeResult =
       /** The stop tone that ended the collection, if one did. */
       readonly stopTone?: DtmfTone;
     }
-  | { readonly kind: 'choice'; readonly label: string; readonly phrase?: string }
+  | {
+      readonly kind: 'choice';
+      readonly label: string;
+      readonly phrase?: string;
+      readonly confidence?: number;
+    }
   | { readonly kind: 'speech'; readonly text: string; readonly confidence?: number };
 
 /** Recording state as reported by the backend. */
@@ -57,6 +63,11 @@ export type RecordingState = 'active' | 'inactive' | 'paused' | (string & {});
 
 interface WithReason {
   readonly reason?: ResultInfo;
+}
+
+interface WithMediaFailure extends WithReason {
+  /** Which play source (0-based, in request order) could not be played (ACS `failedPlaySourceIndex`). */
+  readonly failedPlaySourceIndex?: number;
 }
 
 /**
@@ -81,7 +92,11 @@ export interface TelephonyEventFields {
     readonly callerDisplayName?: string;
     readonly customContext?: Readonly<Record<string, string>>;
   };
-  'call.state': { readonly state: CallState } & WithReason;
+  'call.state': {
+    readonly state: CallState;
+    /** On `disconnected`: why the call ended, when the backend says so (else the core derives it from `reason`). */
+    readonly cause?: EndCause;
+  } & WithReason;
   'participants.updated': {
     readonly participants: readonly Participant[];
     readonly delta: boolean;
@@ -98,15 +113,20 @@ export interface TelephonyEventFields {
   'participant.removeFailed': { readonly participant: Identity } & WithReason;
   'participant.addCanceled': { readonly invitationId?: string } & WithReason;
   'participant.addCancelFailed': { readonly invitationId?: string } & WithReason;
-  'transfer.accepted': WithReason;
+  'transfer.accepted': {
+    /** Whom the call was transferred to (ACS `transferTarget`). */
+    readonly transferTarget?: Identity;
+    /** Who was transferred (ACS `transferee`). */
+    readonly transferee?: Identity;
+  } & WithReason;
   'transfer.failed': WithReason;
   'play.started': WithReason;
   'play.completed': WithReason;
-  'play.failed': WithReason;
+  'play.failed': WithMediaFailure;
   'play.canceled': WithReason;
   'recognize.completed': { readonly result: RecognizeResult } & WithReason;
   /** `failure` is the normalized cause, beside the backend's raw `reason`. */
-  'recognize.failed': { readonly failure?: RecognizeFailure } & WithReason;
+  'recognize.failed': { readonly failure?: RecognizeFailure } & WithMediaFailure;
   'recognize.canceled': { readonly failure?: RecognizeFailure } & WithReason;
   /** `recordingAccessToken`: Graph's bearer token for downloading `recordingLocation` (v1 `call-record`). */
   'record.completed': {
@@ -121,7 +141,14 @@ export interface TelephonyEventFields {
   'dtmf.stopped': WithReason;
   'dtmf.failed': WithReason;
   'hold.failed': WithReason;
-  'recording.state': { readonly state: RecordingState; readonly recordingId?: string };
+  'recording.state': {
+    readonly state: RecordingState;
+    readonly recordingId?: string;
+    /** What records (ACS `recordingKind`: `azureCommunicationServices`, `teams`, `teamsCompliance`). */
+    readonly recordingKind?: string;
+    /** When the recording started (ACS `startDateTime`); absent while it has not (the service's zero date). */
+    readonly startTime?: string;
+  };
   'recording.failed': { readonly recordingId?: string } & WithReason;
   'transcription.state': { readonly state: 'started' | 'stopped' | 'failed' | 'updated' } & WithReason;
   'mediaStreaming.state': { readonly state: 'started' | 'stopped' | 'failed' } & WithReason;

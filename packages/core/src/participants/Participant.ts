@@ -15,4 +15,35 @@ export interface Participant {
   readonly removed?: boolean;
   /** Per-participant sequence number of a delta roster (Graph `rosterSequenceNumber`). */
   readonly sequenceNumber?: number;
+  /**
+   * `true` on the bot's own entry, `false` on every other entry. ACS and Graph list the bot itself in the roster
+   * (and so does the in-memory backend); a backend that cannot tell which entry is the bot leaves it unset.
+   */
+  readonly isBot?: boolean;
+}
+
+/**
+ * The entries of a roster that are not the bot: the other parties of the call. An entry whose `isBot` is unset
+ * counts as another party.
+ *
+ * @example
+ * const alone = otherParties(call.participants).length === 0;
+ */
+export function otherParties(participants: readonly Participant[]): readonly Participant[] {
+  return participants.filter((participant) => participant.isBot !== true);
+}
+
+/**
+ * For backends: marks each entry's `isBot` by comparing its raw id with the bot's own raw ids. With no raw id
+ * known the entries are returned unchanged (the backend cannot tell which entry is the bot).
+ */
+export function markBot(
+  participants: readonly Participant[],
+  botRawIds: ReadonlySet<string> | undefined,
+): Participant[] {
+  if (botRawIds === undefined || botRawIds.size === 0) return [...participants];
+  return participants.map((participant) => {
+    const isBot = botRawIds.has(participant.identity.rawId);
+    return participant.isBot === isBot ? participant : { ...participant, isBot };
+  });
 }

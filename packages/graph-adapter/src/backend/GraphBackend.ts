@@ -10,6 +10,7 @@ import {
   emptyResponse,
   type Identity,
   type Logger,
+  markBot,
   type OperationAck,
   type OperationRequest,
   type Participant,
@@ -139,6 +140,8 @@ export class GraphBackend implements TelephonyBackend {
   readonly capabilities: Capabilities = graphCapabilities;
 
   readonly #options: GraphBackendOptions;
+  /** The raw ids the bot has in a roster: its application and, when configured, its application instance. */
+  readonly #botRawIds: ReadonlySet<string>;
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #tlsFetch: TlsFetch;
@@ -156,6 +159,11 @@ export class GraphBackend implements TelephonyBackend {
 
   constructor(options: GraphBackendOptions) {
     this.#options = options;
+    this.#botRawIds = new Set(
+      [options.appId, options.applicationInstanceId]
+        .filter((id): id is string => typeof id === 'string' && id !== '')
+        .map((id) => `28:orgid:${id}`),
+    );
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? silentLogger;
     this.#tlsFetch = createTlsFetch(options.tls);
@@ -598,6 +606,10 @@ export class GraphBackend implements TelephonyBackend {
         if (event.state === 'disconnected') this.#stopCall(event.callId);
         else if (isEstablished(event.state) && !record.established) this.#onEstablished(record);
         return;
+      case 'participants.updated':
+        // Graph lists the bot itself (its application or application instance): the roster says which entry it is.
+        out.push({ ...event, participants: markBot(event.participants, this.#botRawIds) });
+        return;
       default:
         out.push(event);
     }
@@ -795,7 +807,10 @@ export class GraphBackend implements TelephonyBackend {
   #participantsFrom(body: unknown): Participant[] {
     const value = asRecord(body).value;
     if (!Array.isArray(value)) return [];
-    return value.map(participantFromGraph).filter((entry): entry is Participant => entry !== undefined);
+    return markBot(
+      value.map(participantFromGraph).filter((entry): entry is Participant => entry !== undefined),
+      this.#botRawIds,
+    );
   }
 
   #optionalParticipantId(request: OperationRequest, target: Identity): { participantId?: string } {

@@ -5,6 +5,7 @@ import {
   canTransition,
   type Identity,
   type IncomingCall,
+  otherParties,
   type Participant,
   PlaySources,
   phone,
@@ -188,13 +189,39 @@ export function describeBackendConformance(name: string, factory: () => Promise<
         await party.waitForHangUp({ timeoutMs: waitMs });
       });
 
+      it('says which roster entry is the bot: exactly one, and the other parties are the rest', async () => {
+        const party = newParty();
+        const call = await client().placeCall({ to: party.identity });
+        await call.waitForState('connected', { timeoutMs: waitMs });
+        const roster = await waitForRoster(
+          call,
+          (r) => rawIds(r).includes(party.identity.rawId) && r.some((p) => p.isBot === true),
+        );
+        expect(roster.filter((p) => p.isBot === true)).toHaveLength(1);
+        expect(rawIds(otherParties(roster))).toEqual([party.identity.rawId]);
+        expect(roster.every((p) => typeof p.isBot === 'boolean')).toBe(true);
+        await call.hangUp();
+      });
+
       it('ends an outbound call that the party declines', async () => {
         const party = newParty({ declines: true });
         const call = await client().placeCall({ to: party.identity });
         const end = await call.ended;
         expect(end.state).toBe('disconnected');
+        expect(end.cause).toBe('declined');
+        expect(end.reason).toBeDefined();
         expect(call.state).toBe('disconnected');
         expect(party.inCall).toBe(false);
+      });
+
+      it('ends an outbound call to a party busy in another call with the cause busy', async () => {
+        const { call: first, party } = await connectedCall();
+        const second = await client().placeCall({ to: party.identity });
+        const end = await second.ended;
+        expect(end.cause).toBe('busy');
+        expect(end.reason).toBeDefined();
+        expect(first.state).toBe('connected');
+        await first.hangUp();
       });
 
       it('answers an inbound call', async () => {
@@ -302,6 +329,7 @@ export function describeBackendConformance(name: string, factory: () => Promise<
         await party.hangUp();
         const end = await call.ended;
         expect(end.state).toBe('disconnected');
+        expect(end.cause).toBe('hungUp');
         expect(call.state).toBe('disconnected');
         expect(client().calls.has(call.id)).toBe(false);
         if (pending) expectReason(await pending, 'callEnded');

@@ -89,6 +89,8 @@ export class MemoryCallRecord implements PartyLine {
       identity: leg.identity,
       isMuted: leg.isMuted,
       isOnHold: leg.isOnHold,
+      // The bot's own leg is the one no simulated party holds.
+      isBot: leg.party === undefined,
     }));
   }
 

@@ -18,6 +18,9 @@ interface Received {
 }
 
 /** A bot's webhook on loopback: records every POST and answers Event Grid's validation handshake. */
+// Text prompts need speech services linked to the call, as on the real service.
+const speech = 'https://speech.example.cognitiveservices.azure.com/';
+
 class Receiver {
   readonly received: Received[] = [];
   answerValidation: 'echo' | 'wrong' = 'echo';
@@ -117,7 +120,7 @@ describe('AcsEmulator driven by the official SDK', () => {
     const { callConnectionProperties, callConnection } = await client.createCall(
       { targetParticipant: { communicationUserId: bob.rawId } },
       `${receiver.url}/api/callbacks`,
-      { operationContext: 'create-1' },
+      { operationContext: 'create-1', callIntelligenceOptions: { cognitiveServicesEndpoint: speech } },
     );
     const callId = callConnectionProperties.callConnectionId ?? '';
     await receiver.waitFor(
@@ -158,9 +161,13 @@ describe('AcsEmulator driven by the official SDK', () => {
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(300);
 
     const roster = await receiver.waitFor('Microsoft.Communication.ParticipantsUpdated');
+    // The bot itself is listed first, as the live service lists it (RECORDED-FLOWS "Facts").
     expect(roster.event.data).toMatchObject({
       sequenceNumber: 1,
-      participants: [{ identifier: { rawId: bob.rawId }, isMuted: false, isOnHold: false }],
+      participants: [
+        { identifier: { kind: 'communicationUser' }, isMuted: false, isOnHold: false },
+        { identifier: { rawId: bob.rawId }, isMuted: false, isOnHold: false },
+      ],
     });
     expect(party.inCall).toBe(true);
     expect(party.callId).toBe(callId);
@@ -267,6 +274,7 @@ describe('AcsEmulator driven by the official SDK', () => {
       `${receiver.url}/api/callbacks`,
       {
         operationContext: 'answer-1',
+        callIntelligenceOptions: { cognitiveServicesEndpoint: speech },
       },
     );
     const connected = await receiver.waitFor('Microsoft.Communication.CallConnected');
@@ -333,19 +341,38 @@ describe('AcsEmulator driven by the official SDK', () => {
       resultInformation: { code: 400, subCode: 8532 },
     });
   });
-  it('reports CreateCallFailed then CallDisconnected when the callee declines', async () => {
+  it('reports CallDisconnected 603 with the create context, then CreateCallFailed, when the callee declines', async () => {
     const callee = emulator.network.party(bob, { declines: true });
     const { callConnectionProperties } = await client.createCall(
       { targetParticipant: { communicationUserId: bob.rawId } },
       `${receiver.url}/api/callbacks`,
       { operationContext: 'declined' },
     );
+    // As recorded (RECORDED-FLOWS flow 3): CallDisconnected first, echoing the create context, then
+    // CreateCallFailed without it; both 603/0.
     const failed = await receiver.waitFor('Microsoft.Communication.CreateCallFailed');
-    expect(failed.event.data).toMatchObject({
+    const disconnected = await receiver.waitFor('Microsoft.Communication.CallDisconnected');
+    expect(disconnected.event.data).toMatchObject({
       callConnectionId: callConnectionProperties.callConnectionId,
       operationContext: 'declined',
+      resultInformation: { code: 603, subCode: 0 },
     });
-    await receiver.waitFor('Microsoft.Communication.CallDisconnected');
+    expect(failed.event.data).toMatchObject({
+      callConnectionId: callConnectionProperties.callConnectionId,
+      resultInformation: { code: 603, subCode: 0 },
+    });
+    expect(failed.event.data).not.toHaveProperty('operationContext');
+    const order = receiver.received
+      .flatMap((delivery) => delivery.body)
+      .filter(
+        (event) =>
+          (event.data as { callConnectionId?: string } | undefined)?.callConnectionId ===
+          callConnectionProperties.callConnectionId,
+      )
+      .map((event) => event.type);
+    expect(order.indexOf('Microsoft.Communication.CallDisconnected')).toBeLessThan(
+      order.indexOf('Microsoft.Communication.CreateCallFailed'),
+    );
     expect(callee.inCall).toBe(false);
     await expect(
       client.getCallConnection(callConnectionProperties.callConnectionId ?? '').getCallConnectionProperties(),
@@ -371,7 +398,8 @@ describe('AcsEmulator driven by the official SDK', () => {
     const participant = await placed.callConnection.getParticipant({ phoneNumber: '+14255550199' });
     expect(participant.identifier).toMatchObject({ phoneNumber: '+14255550199' });
     const { values } = await placed.callConnection.listParticipants();
-    expect(values).toHaveLength(1);
+    // The party and the bot itself (java-rest R3: GET participants lists the bot).
+    expect(values).toHaveLength(2);
   });
 
   it('ends the call for everyone on terminate, and the party hears the hang-up', async () => {
@@ -442,16 +470,36 @@ describe('AcsEmulator driven by the official SDK', () => {
       { targetParticipant: { communicationUserId: bob.rawId } },
       `${receiver.url}/api/callbacks`,
     );
+    // The create answer has no serverCallId (REST R1); the call has one once connected (REST R8: GET call).
+    expect(callConnectionProperties.serverCallId).toBeUndefined();
     await receiver.waitFor('Microsoft.Communication.CallConnected');
+    const connected = await client
+      .getCallConnection(callConnectionProperties.callConnectionId ?? '')
+      .getCallConnectionProperties();
+    expect(connected.callConnectionState).toBe('connected');
     const recording = client.getCallRecording();
     const started = await recording.start({
-      callLocator: { kind: 'serverCallLocator', id: callConnectionProperties.serverCallId ?? '' },
+      callLocator: { kind: 'serverCallLocator', id: connected.serverCallId ?? '' },
       recordingStateCallbackEndpointUrl: `${receiver.url}/api/recording`,
     });
-    expect(started.recordingState).toBe('active');
-    const active = await receiver.waitFor('Microsoft.Communication.RecordingStateChanged');
+    // As recorded (REST R8, flow 12): 200 `inactive`, a RecordingStateChanged `inactive`, then `active`; the
+    // events name the recording in `source`, and their callConnectionId is the recorder's endpoint.
+    expect(started.recordingState).toBe('inactive');
+    const active = await receiver.waitFor(
+      'Microsoft.Communication.RecordingStateChanged',
+      (data) => data.state === 'active',
+    );
     expect(active.delivery.path).toBe('/api/recording');
     expect(active.event.data).toMatchObject({ recordingId: started.recordingId, state: 'active' });
+    expect(String(active.event.source)).toMatch(/^calling\/recordings\/[^/]+\/[^/]+\/RecordingStateChanged$/);
+    expect(active.event.subject).toBe(active.event.source);
+    expect((active.event.data as { callConnectionId?: string }).callConnectionId).not.toBe(
+      callConnectionProperties.callConnectionId,
+    );
+    const states = receiver
+      .events('Microsoft.Communication.RecordingStateChanged')
+      .map(({ event }) => (event.data as { state?: string }).state);
+    expect(states.slice(0, 2)).toEqual(['inactive', 'active']);
     await recording.pause(started.recordingId);
     expect((await recording.getState(started.recordingId)).recordingState).toBe('inactive');
     await recording.stop(started.recordingId);

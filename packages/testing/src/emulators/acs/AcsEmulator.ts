@@ -14,6 +14,7 @@ import type { AcsCloudEvent, EmulatedCallContext } from './EmulatedCall.js';
 import { EmulatedCall, requiredIdentity } from './EmulatedCall.js';
 import type { EmulatedParty } from './EmulatedParty.js';
 import { AcsEmulatedStreaming } from './streaming/AcsEmulatedStreaming.js';
+import { UnplayableFiles } from './UnplayableFiles.js';
 import { verifyAcsHmac } from './verifyAcsHmac.js';
 
 /** Options of `AcsEmulator.start`. */
@@ -25,6 +26,11 @@ export interface AcsEmulatorOptions {
   /** How long each prompt plays (and a DTMF send takes), in milliseconds (default 20). */
   readonly promptDurationMs?: number;
   readonly logger?: Logger;
+  /**
+   * Send no call callbacks (Event Grid deliveries still go out): the REST side answers as usual while a test
+   * feeds the bot recorded callbacks instead (the replay tests).
+   */
+  readonly muteCallbacks?: boolean;
 }
 
 /** A REST request the emulator received. */
@@ -63,7 +69,10 @@ interface Recording {
   readonly id: string;
   readonly call: EmulatedCall;
   readonly callbackUri: string;
+  /** The recorder's own endpoint: the `PlatformEndpointId` inside the recording id (flow 12). */
+  readonly endpointId: string;
   state: 'active' | 'inactive';
+  startedAt?: string;
 }
 
 type Body = Record<string, unknown>;
@@ -75,6 +84,8 @@ interface Route {
 }
 
 const issuer = 'https://acscallautomation.communication.azure.com';
+/** The Azure AI services endpoint `botConfig` links to the bot's calls. */
+export const emulatedSpeechEndpoint = 'https://acs-emulator-speech.cognitiveservices.azure.com/';
 const topic =
   '/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/switchboard/providers/microsoft.communication/communicationservices/acs-emulator';
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -104,6 +115,14 @@ function optionalString(body: Body, name: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw AcsRestError.badRequest(`${name} must be a string.`);
   return value;
+}
+
+// `callIntelligenceOptions.cognitiveServicesEndpoint` on create, answer and connect links speech services.
+function speechOf(body: Body): { speechServices?: boolean } {
+  const options = body.callIntelligenceOptions;
+  return isRecord(options) && typeof options.cognitiveServicesEndpoint === 'string'
+    ? { speechServices: true }
+    : {};
 }
 
 function base64Url(value: unknown): string {
@@ -160,12 +179,18 @@ export class AcsEmulator {
   readonly #promptDurationMs: number;
   readonly #logger: Logger;
   #eventGridUrl: string | undefined;
+  readonly #muted: boolean;
   #closed = false;
   /**
    * Real-time media: the WebSockets the emulator opens to the bot's transport URLs (per call: drop one, send
    * malformed frames, read the audio the bot sent back).
    */
   readonly streaming: AcsEmulatedStreaming;
+  /**
+   * The audio files this emulated service cannot play (PlayFailed, HoldFailed, RecognizeFailed follow): hosts
+   * `dummy.com` and `*.invalid`, and any URL marked with `unplayableFiles.mark(url)`.
+   */
+  readonly unplayableFiles = new UnplayableFiles();
 
   readonly #clock: Clock = {
     now: () => Date.now(),
@@ -198,6 +223,7 @@ export class AcsEmulator {
     this.resourceId = resourceId;
     this.keysUrl = `${this.endpoint}calling/keys`;
     this.#promptDurationMs = options.promptDurationMs ?? 20;
+    this.#muted = options.muteCallbacks === true;
     this.#logger = options.logger ?? silentLogger;
     this.#dispatcher = new AcsCallbackDispatcher(this.#logger);
     // Media streaming connections carry the same kind of token as callbacks, with a 24-hour lifetime.
@@ -245,9 +271,12 @@ export class AcsEmulator {
    */
   botConfig(
     callbackUrl: string,
-    options: { readonly eventGridSecret?: string } = {},
+    options: { readonly eventGridSecret?: string; readonly speechServices?: boolean } = {},
   ): Record<string, unknown> {
     return {
+      // Text-to-speech and speech recognition need speech services linked, here as on the real service; pass
+      // `speechServices: false` for a bot without them.
+      ...(options.speechServices === false ? {} : { cognitiveServicesEndpoint: emulatedSpeechEndpoint }),
       connectionString: this.connectionString,
       allowInsecureConnection: true,
       callbackUrl,
@@ -659,6 +688,7 @@ export class AcsEmulator {
       party: (identity) => this.#parties.party(identity),
       deliver: (target, url, event) => this.#deliver(target, url, event),
       streaming: this.streaming,
+      unplayable: this.unplayableFiles,
     };
   }
 
@@ -685,11 +715,12 @@ export class AcsEmulator {
     }
     const sourceDisplayName = optionalString(body, 'sourceDisplayName');
     const created = new EmulatedCall(this.#context(), {
+      ...speechOf(body),
       direction: 'outbound',
       callbackUri,
       targets,
+      self: source ?? this.#botIdentity,
       ...(operationContext !== undefined ? { operationContext } : {}),
-      ...(source ? { source } : {}),
       ...(sourceDisplayName ? { sourceDisplayName } : {}),
       ...(callerId ? { sourceCallerIdNumber: callerId } : {}),
       ...this.#autoStart(body),
@@ -738,10 +769,12 @@ export class AcsEmulator {
         : undefined;
     offer.state = 'answered';
     const answered = new EmulatedCall(this.#context(), {
+      ...speechOf(body),
       direction: 'inbound',
       callbackUri,
       targets: [offer.to],
       source: offer.party.identity,
+      self: answeredBy ?? this.#botIdentity,
       serverCallId: offer.serverCallId,
       correlationId: offer.correlationId,
       ...(operationContext !== undefined ? { operationContext } : {}),
@@ -803,17 +836,16 @@ export class AcsEmulator {
         (c) => c.serverCallId === serverCallId && c.state !== 'disconnected',
       );
       if (!existing) throw new AcsRestError(404, '8522', 'No call with this serverCallId.');
-      parties = existing.participants().flatMap((p) => {
-        const identity = identityFromModel(p.identifier);
-        return identity ? [this.#parties.party(identity)] : [];
-      });
+      parties = existing.otherIdentities().map((identity) => this.#parties.party(identity));
     } else if (!groupCallId && !roomId) {
       throw AcsRestError.badRequest('callLocator needs a serverCallId, groupCallId or roomId.');
     }
     const joined = new EmulatedCall(this.#context(), {
+      ...speechOf(body),
       direction: 'outbound',
       callbackUri,
       targets: [],
+      self: this.#botIdentity,
       ...(serverCallId ? { serverCallId } : {}),
       ...(operationContext !== undefined ? { operationContext } : {}),
       ...this.#autoStart(body),
@@ -843,18 +875,27 @@ export class AcsEmulator {
       stateUri === undefined || stateUri === null
         ? target.init.callbackUri
         : requiredUrl(body, 'recordingStateCallbackUri');
+    const endpointId = randomUUID();
     const id = Buffer.from(
-      JSON.stringify({ PlatformEndpointId: randomUUID(), ResourceSpecificId: randomUUID() }),
+      JSON.stringify({ PlatformEndpointId: endpointId, ResourceSpecificId: randomUUID() }),
     ).toString('base64');
-    const recording: Recording = {
-      id,
-      call: target,
-      callbackUri,
-      state: body.pauseOnStart === true ? 'inactive' : 'active',
-    };
+    // As recorded (flow 12, REST R8): 200 with `recordingState: inactive`, a RecordingStateChanged `inactive`,
+    // then `active` a moment later (78 ms in the recording) unless the recording starts paused.
+    const recording: Recording = { id, call: target, callbackUri, endpointId, state: 'inactive' };
     this.#recordings.set(id, recording);
-    target.recordingStateChanged(callbackUri, recording);
-    return { status: 200, body: this.#recordingState(recording) };
+    const reply = { status: 200, body: this.#recordingState(recording) };
+    target.recordingStateChanged(callbackUri, recording, endpointId);
+    if (body.pauseOnStart !== true) {
+      this.#clock.setTimeout(
+        () => {
+          if (this.#recordings.get(id) !== recording || recording.state === 'active') return;
+          recording.startedAt = new Date().toISOString();
+          this.#setRecordingState(recording, 'active');
+        },
+        Math.max(1, this.#promptDurationMs),
+      );
+    }
+    return reply;
   }
 
   #recording(match: RegExpExecArray): Recording {
@@ -878,13 +919,14 @@ export class AcsEmulator {
   #setRecordingState(recording: Recording, state: Recording['state'], always = false): void {
     if (recording.state === state && !always) return;
     recording.state = state;
-    recording.call.recordingStateChanged(recording.callbackUri, recording);
+    if (state === 'active') recording.startedAt ??= new Date().toISOString();
+    recording.call.recordingStateChanged(recording.callbackUri, recording, recording.endpointId);
   }
 
   // --- deliveries ---
 
   #deliver(target: EmulatedCall, url: string, event: AcsCloudEvent): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#muted) return;
     this.#dispatcher.enqueue(target.id, {
       url,
       body: [event],

@@ -3,13 +3,16 @@ import type { Clock, DtmfTone, Identity } from '@switchboard/core';
 import { parseDtmfTone } from '@switchboard/core';
 import { identityFromModel, identityToModel } from './AcsIdentifierModel.js';
 import { AcsRestError } from './AcsRestError.js';
+import { acsOutcomeCodes } from './acsOutcomeCodes.js';
 import { acsToneName } from './acsToneName.js';
 import type { EmulatedParty, PartyCallLink, Ring } from './EmulatedParty.js';
+import { FailedMediaOperation } from './FailedMediaOperation.js';
 import { MediaQueue } from './MediaQueue.js';
 import { PlayOperation } from './PlayOperation.js';
 import type { RecognizeSpec } from './RecognizeOperation.js';
 import { RecognizeOperation } from './RecognizeOperation.js';
 import type { AcsEmulatedStreaming } from './streaming/AcsEmulatedStreaming.js';
+import type { UnplayableFiles } from './UnplayableFiles.js';
 
 /** The connection states ACS reports. */
 export type AcsCallConnectionState =
@@ -41,6 +44,8 @@ export interface EmulatedCallContext {
   deliver(call: EmulatedCall, url: string, event: AcsCloudEvent): void;
   /** Real-time media: opens and feeds the WebSockets to the bot (src/emulators/acs/streaming). */
   readonly streaming?: AcsEmulatedStreaming;
+  /** The audio files the service cannot play. */
+  readonly unplayable?: UnplayableFiles;
 }
 
 /** How a call starts. */
@@ -56,6 +61,13 @@ export interface EmulatedCallInit {
   readonly answeredBy?: Identity;
   readonly serverCallId?: string;
   readonly correlationId?: string;
+  /**
+   * The bot's own identity in this call. The service lists it in every roster (ParticipantsUpdated and GET
+   * participants: js create-and-hangup, java-rest add/remove; RECORDED-FLOWS "Facts").
+   */
+  readonly self: Identity;
+  /** Whether the call was created, answered or joined with speech services linked (`callIntelligenceOptions`). */
+  readonly speechServices?: boolean;
   readonly startTranscription?: boolean;
   readonly startMediaStreaming?: boolean;
   /** The request's options as sent (transport URLs, audio format, intermediate results). */
@@ -77,25 +89,17 @@ interface OperationTarget {
 
 type Body = Record<string, unknown>;
 
-const ok = { code: 200, subCode: 0, message: 'Action completed successfully.' };
+const ok = acsOutcomeCodes.ok;
 const results = {
-  connected: { code: 200, subCode: 0, message: '' },
-  ended: { code: 200, subCode: 5002, message: 'The conversation has ended. DiagCode: 0#5002.@' },
-  endedByBot: {
-    code: 200,
-    subCode: 7000,
-    message:
-      'Call was ended by Azure Communication Service Call Automation API or a server bot. DiagCode: 0#7000.@',
-  },
-  transferred: { code: 200, subCode: 7015, message: 'The transfer operation completed successfully.' },
-  declined: { code: 603, subCode: 0, message: 'The participant declined the call.' },
+  connected: acsOutcomeCodes.connected,
+  ended: acsOutcomeCodes.othersLeft,
+  endedByBot: acsOutcomeCodes.endedByBot,
+  transferred: acsOutcomeCodes.transferred,
+  declined: acsOutcomeCodes.declined,
+  busy: acsOutcomeCodes.busy,
   noAnswer: { code: 408, subCode: 0, message: 'The participant did not answer in time.' },
   notFound: { code: 404, subCode: 0, message: 'The participant is not in the call.' },
-  addCanceled: (rawId: string) => ({
-    code: 487,
-    subCode: 5234,
-    message: `addParticipants failed for participant ${rawId}. Underlying reason: The Call Has Been Cancelled. DiagCode: 487#5234.@`,
-  }),
+  addCanceled: acsOutcomeCodes.addCanceled,
   cancelFailed: { code: 400, subCode: 8523, message: 'Invitation not found or no longer ringing.' },
 };
 
@@ -105,7 +109,7 @@ class CallRing implements Ring {
   constructor(
     private readonly party: EmulatedParty,
     private readonly onAnswer: () => void,
-    private readonly onDecline: () => void,
+    private readonly onDecline: (why: 'declined' | 'busy') => void,
   ) {}
   get settled(): boolean {
     return this.#settled;
@@ -115,10 +119,10 @@ class CallRing implements Ring {
     this.#settled = true;
     this.onAnswer();
   }
-  decline(): void {
+  decline(why: 'declined' | 'busy' = 'declined'): void {
     if (this.#settled) return;
     this.#settled = true;
-    this.onDecline();
+    this.onDecline(why);
   }
   withdraw(): void {
     if (this.#settled) return;
@@ -196,6 +200,8 @@ export class EmulatedCall implements PartyCallLink {
   readonly #rings = new Set<CallRing>();
   #sequenceNumber = 0;
   #pendingTargets = 0;
+  // CreateCall answers 201 before a server call exists (java-rest R1, REST R10): the id shows from CallConnected.
+  #serverCallIdShown: boolean;
 
   constructor(
     private readonly context: EmulatedCallContext,
@@ -205,6 +211,7 @@ export class EmulatedCall implements PartyCallLink {
       init.serverCallId ??
       Buffer.from(`https://emulator.acs.invalid/conv/${randomUUID()}?i=1&e=${Date.now()}`).toString('base64');
     this.correlationId = init.correlationId ?? randomUUID();
+    this.#serverCallIdShown = init.direction === 'inbound' || init.serverCallId !== undefined;
   }
 
   get state(): AcsCallConnectionState {
@@ -216,31 +223,46 @@ export class EmulatedCall implements PartyCallLink {
     const { init } = this;
     return {
       callConnectionId: this.id,
-      serverCallId: this.serverCallId,
+      ...(this.#serverCallIdShown ? { serverCallId: this.serverCallId } : {}),
       targets: init.targets.map(identityToModel),
       callConnectionState: this.#state,
       callbackUri: init.callbackUri,
-      ...(init.source ? { source: identityToModel(init.source) } : {}),
-      ...(init.sourceDisplayName ? { sourceDisplayName: init.sourceDisplayName } : {}),
+      // Create and connect answer with the bot as `source` (java-rest R7); an answered call's source is the caller.
+      source: identityToModel(init.source ?? init.self),
+      // Always present, empty when the request named none (java-rest R1).
+      sourceDisplayName: init.sourceDisplayName ?? '',
       ...(init.sourceCallerIdNumber?.kind === 'phone'
         ? { sourceCallerIdNumber: { value: init.sourceCallerIdNumber.phoneNumber } }
         : {}),
-      ...(init.answeredBy?.kind === 'acsUser' ? { answeredBy: { id: init.answeredBy.id } } : {}),
+      // An answered call names the bot that answered (java-rest R7, and R10 whose request named none).
+      ...(init.direction === 'inbound' && (init.answeredBy ?? init.self).kind === 'acsUser'
+        ? { answeredBy: { id: (init.answeredBy ?? init.self).rawId } }
+        : {}),
       correlationId: this.correlationId,
     };
   }
 
-  /** The roster (the bot itself is not listed). */
+  /** The roster, the bot itself first (the service lists it: RECORDED-FLOWS "Facts"). */
   participants(): Record<string, unknown>[] {
-    return [...this.#entries.values()].map((entry) => ({
-      identifier: identityToModel(entry.identity),
-      isMuted: entry.isMuted,
-      isOnHold: entry.isOnHold,
-    }));
+    return [
+      { identifier: identityToModel(this.init.self), isMuted: false, isOnHold: false },
+      ...[...this.#entries.values()].map((entry) => ({
+        identifier: identityToModel(entry.identity),
+        isMuted: entry.isMuted,
+        isOnHold: entry.isOnHold,
+      })),
+    ];
   }
 
-  /** One participant by raw id. */
+  /** The other parties' identities (the roster without the bot). */
+  otherIdentities(): Identity[] {
+    return [...this.#entries.values()].map((entry) => entry.identity);
+  }
+
+  /** One participant by raw id (the bot's own included). */
   participant(rawId: string): Record<string, unknown> {
+    if (rawId === this.init.self.rawId)
+      return { identifier: identityToModel(this.init.self), isMuted: false, isOnHold: false };
     const entry = this.#entries.get(rawId);
     if (!entry) throw new AcsRestError(404, '8522', `Participant ${rawId} not found in the call.`);
     return { identifier: identityToModel(entry.identity), isMuted: entry.isMuted, isOnHold: entry.isOnHold };
@@ -254,7 +276,7 @@ export class EmulatedCall implements PartyCallLink {
       const ring = this.#ring(
         party,
         () => this.#targetAnswered(party, identity),
-        () => this.#targetDeclined(),
+        (why) => this.#targetDeclined(why),
       );
       party.ring(ring);
     }
@@ -352,10 +374,10 @@ export class EmulatedCall implements PartyCallLink {
         });
         this.#rosterChanged();
       },
-      () => {
+      (why) => {
         this.#invites.delete(invitationId);
         if (this.#state === 'disconnected') return;
-        this.#emit('AddParticipantFailed', op, { participant: model, resultInformation: results.declined });
+        this.#emit('AddParticipantFailed', op, { participant: model, resultInformation: results[why] });
       },
     );
     this.#invites.set(invitationId, { ring, identity: target });
@@ -446,14 +468,32 @@ export class EmulatedCall implements PartyCallLink {
   hold(body: Body, onHold: boolean): void {
     this.#requireConnected();
     const entry = this.#requireEntry(requiredIdentity(body, 'targetParticipant'));
-    optionalString(body, 'operationContext');
+    const op = this.#operation(body);
+    const musicModel = onHold ? body.playSourceInfo : undefined;
     const music =
-      onHold && body.playSourceInfo !== undefined ? describePlaySourceModel(body.playSourceInfo) : undefined;
+      musicModel !== undefined && musicModel !== null ? describePlaySourceModel(musicModel) : undefined;
     if (entry.isOnHold !== onHold) {
       entry.isOnHold = onHold;
       this.#rosterChanged();
     }
-    if (music) entry.party.hear(music);
+    if (music === undefined) return;
+    if (this.context.unplayable?.firstFailing([musicModel]) === undefined) {
+      entry.party.hear(music);
+      return;
+    }
+    // Flow 7: the party shows on hold, then HoldFailed 400/8535 with the hold's context, then the service takes
+    // the hold back. No HoldAudio* events.
+    this.context.clock.setTimeout(
+      () => {
+        if (this.#state === 'disconnected') return;
+        this.#emit('HoldFailed', op, { resultInformation: acsOutcomeCodes.invalidFile });
+        if (entry.isOnHold && this.#entries.get(entry.identity.rawId) === entry) {
+          entry.isOnHold = false;
+          this.#rosterChanged();
+        }
+      },
+      Math.max(1, this.context.promptDurationMs),
+    );
   }
 
   play(body: Body): void {
@@ -462,6 +502,7 @@ export class EmulatedCall implements PartyCallLink {
     if (!Array.isArray(sources) || sources.length === 0)
       throw AcsRestError.badRequest('playSources is required.');
     const heard = sources.map(describePlaySourceModel);
+    this.#requireSpeech(sources, false);
     const playTo = body.playTo;
     if (playTo !== undefined && playTo !== null && !Array.isArray(playTo)) {
       throw AcsRestError.badRequest('playTo must be an array.');
@@ -474,6 +515,18 @@ export class EmulatedCall implements PartyCallLink {
     const playOptions = body.playOptions;
     const loop = isRecord(playOptions) && playOptions.loop === true;
     const op = this.#operation(body);
+    const failing = this.context.unplayable?.firstFailing(sources);
+    if (failing !== undefined) {
+      this.#media.enqueue(
+        new FailedMediaOperation('play', failing, acsOutcomeCodes.invalidFile, {
+          clock: this.context.clock,
+          delayMs: this.context.promptDurationMs,
+          emit: (type, fields) => this.#emit(type, op, fields),
+        }),
+        body.interruptCallMediaOperation === true,
+      );
+      return;
+    }
     const operation = new PlayOperation(
       heard,
       () =>
@@ -510,6 +563,7 @@ export class EmulatedCall implements PartyCallLink {
         ? [body.playPrompt]
         : [];
     const prompts = promptModels.map(describePlaySourceModel);
+    this.#requireSpeech(promptModels, inputType !== 'dtmf');
     const dtmf = isRecord(options.dtmfOptions) ? options.dtmfOptions : {};
     const maxTonesValue = dtmf.maxTonesToCollect;
     if (
@@ -551,6 +605,18 @@ export class EmulatedCall implements PartyCallLink {
       choices,
     };
     const op = this.#operation(body);
+    const failing = this.context.unplayable?.firstFailing(promptModels);
+    if (failing !== undefined) {
+      this.#media.enqueue(
+        new FailedMediaOperation('recognize', failing, acsOutcomeCodes.promptFailed, {
+          clock: this.context.clock,
+          delayMs: this.context.promptDurationMs,
+          emit: (type, fields) => this.#emit(type, op, fields),
+        }),
+        body.interruptCallMediaOperation === true,
+      );
+      return;
+    }
     const operation = new RecognizeOperation(spec, () => this.#entries.get(spec.targetRawId)?.party, {
       promptDurationMs: this.context.promptDurationMs,
       clock: this.context.clock,
@@ -576,7 +642,8 @@ export class EmulatedCall implements PartyCallLink {
     const entry = this.#requireEntry(requiredIdentity(body, 'targetParticipant'));
     const op = this.#operation(body);
     this.#continuousDtmf.delete(entry.identity.rawId);
-    this.#emit('ContinuousDtmfRecognitionStopped', op, { resultInformation: ok });
+    // Recorded with subcode 7000, not 0 (flow 9).
+    this.#emit('ContinuousDtmfRecognitionStopped', op, { resultInformation: acsOutcomeCodes.dtmfStopped });
   }
 
   sendDtmfTones(body: Body): Record<string, unknown> {
@@ -602,7 +669,8 @@ export class EmulatedCall implements PartyCallLink {
   transcription(body: Body, action: 'start' | 'stop' | 'update'): void {
     this.#requireConnected();
     if (action !== 'stop') optionalString(body, 'locale');
-    const op = this.#operation(body);
+    // No recording shows a context on Transcription* events (RECORDED-FLOWS "Facts"): none is echoed.
+    const op = { callbackUri: this.#operation(body).callbackUri };
     const [type, status, details] =
       action === 'start'
         ? ['TranscriptionStarted', 'transcriptionStarted', 'subscriptionStarted']
@@ -619,7 +687,8 @@ export class EmulatedCall implements PartyCallLink {
 
   mediaStreaming(body: Body, action: 'start' | 'stop'): void {
     this.#requireConnected();
-    const op = this.#operation(body);
+    // MediaStreaming* events carry no operationContext in any recording (flow 14): none is echoed.
+    const op = { callbackUri: this.#operation(body).callbackUri };
     this.#emit(action === 'start' ? 'MediaStreamingStarted' : 'MediaStreamingStopped', op, {
       mediaStreamingUpdate: {
         contentType: 'Audio',
@@ -642,18 +711,30 @@ export class EmulatedCall implements PartyCallLink {
     this.context.streaming?.audio(this, party, samples, sampleRate);
   }
 
-  /** Sends a RecordingStateChanged for a recording of this call, in order with its other callbacks. */
-  recordingStateChanged(url: string, recording: { readonly id: string; readonly state: string }): void {
+  /**
+   * Sends a RecordingStateChanged for a recording of this call, in order with its other callbacks. As recorded
+   * (flow 12): `source`, `subject` and `eventSource` name the recording, not the call connection, and
+   * `callConnectionId` is the recorder's own endpoint; an `inactive` state before the recording started carries
+   * the zero `startDateTime`.
+   */
+  recordingStateChanged(
+    url: string,
+    recording: { readonly id: string; readonly state: string; readonly startedAt?: string },
+    recorderEndpointId: string,
+  ): void {
+    const source = `calling/recordings/${this.serverCallId}/${recording.id}/RecordingStateChanged`;
     this.#emit(
       'RecordingStateChanged',
       { callbackUri: url },
       {
         recordingId: recording.id,
         state: recording.state,
-        startDateTime: new Date().toISOString(),
+        startDateTime: recording.startedAt ?? '0001-01-01T00:00:00+00:00',
         recordingKind: 'azureCommunicationServices',
-        resultInformation: { code: 200, subCode: 0, message: '' },
+        eventSource: source,
+        resultInformation: acsOutcomeCodes.connected,
       },
+      { source, callConnectionId: recorderEndpointId },
     );
   }
 
@@ -708,16 +789,16 @@ export class EmulatedCall implements PartyCallLink {
 
   // --- internals ---
 
-  #ring(party: EmulatedParty, onAnswer: () => void, onDecline: () => void): CallRing {
+  #ring(party: EmulatedParty, onAnswer: () => void, onDecline: (why: 'declined' | 'busy') => void): CallRing {
     const ring = new CallRing(
       party,
       () => {
         this.#rings.delete(ring);
         onAnswer();
       },
-      () => {
+      (why) => {
         this.#rings.delete(ring);
-        onDecline();
+        onDecline(why);
       },
     );
     this.#rings.add(ring);
@@ -733,25 +814,24 @@ export class EmulatedCall implements PartyCallLink {
     else this.#rosterChanged();
   }
 
-  #targetDeclined(): void {
+  // A declined outbound call (flow 3): CallDisconnected first, carrying the create call's context, then
+  // CreateCallFailed with the same code and no context. No CallConnected, no ParticipantsUpdated.
+  #targetDeclined(why: 'declined' | 'busy'): void {
     this.#pendingTargets -= 1;
     if (this.#pendingTargets > 0 || this.#state !== 'connecting') return;
-    this.#emit(
-      'CreateCallFailed',
-      { operationContext: this.init.operationContext, callbackUri: this.init.callbackUri },
-      {
-        resultInformation: results.ended,
-      },
-    );
-    this.#end(results.ended, 'none');
+    const result = results[why];
+    this.#end(result, 'none');
+    this.#emit('CreateCallFailed', { callbackUri: this.init.callbackUri }, { resultInformation: result });
   }
 
+  // The live service sends ParticipantsUpdated before CallConnected on the same connection (flow 1, 7, 14).
   #connected(): void {
     if (this.#state !== 'connecting') return;
     this.#state = 'connected';
+    this.#serverCallIdShown = true;
     const op = { operationContext: this.init.operationContext, callbackUri: this.init.callbackUri };
-    this.#emit('CallConnected', op, { resultInformation: results.connected });
     this.#rosterChanged();
+    this.#emit('CallConnected', op, { resultInformation: results.connected });
     if (this.init.startTranscription)
       this.transcription({ operationContext: this.init.operationContext }, 'start');
     if (this.init.startMediaStreaming)
@@ -792,7 +872,29 @@ export class EmulatedCall implements PartyCallLink {
       const peers = new Set<EmulatedParty>();
       for (const party of remaining) party.joinedPeers(peers);
     }
-    this.#emit('CallDisconnected', op ?? { callbackUri: this.init.callbackUri }, { resultInformation });
+    // CallDisconnected echoes the create or answer context (flows 1, 2, 3, 6).
+    this.#emit(
+      'CallDisconnected',
+      op ?? { callbackUri: this.init.callbackUri, operationContext: this.init.operationContext },
+      { resultInformation },
+    );
+  }
+
+  // Text and SSML prompts, speech and choice recognition need speech services linked to the call; the service
+  // refuses them otherwise (codes page: 8567 "ACS Resource Service Principal Not Enabled"; the status is ours).
+  #requireSpeech(sources: readonly unknown[], recognizesSpeech: boolean): void {
+    if (this.init.speechServices === true) return;
+    const spoken = sources.some((source) => {
+      const kind = isRecord(source) && typeof source.kind === 'string' ? source.kind.toLowerCase() : '';
+      return kind === 'text' || kind === 'ssml';
+    });
+    if (spoken || recognizesSpeech) {
+      throw new AcsRestError(
+        400,
+        '8567',
+        'Cognitive Services are not linked to this call: text, SSML and speech need callIntelligenceOptions.',
+      );
+    }
   }
 
   #requireLive(): void {
@@ -822,8 +924,12 @@ export class EmulatedCall implements PartyCallLink {
     type: string,
     op: { readonly operationContext?: string; readonly callbackUri: string },
     fields: Body,
+    envelope: { readonly source: string; readonly callConnectionId: string } = {
+      source: `calling/callConnections/${this.id}`,
+      callConnectionId: this.id,
+    },
   ): void {
-    const source = `calling/callConnections/${this.id}`;
+    const source = envelope.source;
     const publicEventType = `Microsoft.Communication.${type}`;
     const event: AcsCloudEvent = {
       id: randomUUID(),
@@ -832,7 +938,7 @@ export class EmulatedCall implements PartyCallLink {
       data: {
         ...fields,
         version: '2025-06-15',
-        callConnectionId: this.id,
+        callConnectionId: envelope.callConnectionId,
         serverCallId: this.serverCallId,
         correlationId: this.correlationId,
         ...(op.operationContext !== undefined ? { operationContext: op.operationContext } : {}),

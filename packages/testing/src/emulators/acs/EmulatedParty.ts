@@ -18,7 +18,8 @@ export interface Ring {
   /** Set once the ring was answered, declined or withdrawn. */
   readonly settled: boolean;
   answer(): void;
-  decline(): void;
+  /** The party did not take the call: it declined it, or was busy in another call. */
+  decline(why?: 'declined' | 'busy'): void;
 }
 
 /** A call the party placed to the bot that the bot has not answered yet. */
@@ -88,7 +89,15 @@ export class EmulatedParty implements SimulatedParty {
     this.#rings.push(ring);
     this.#unseenRings += 1;
     this.#notify();
-    if (this.#behaviour.declines) {
+    if (this.#inCall) {
+      // A party already in a call is busy (the codes page: 486/560486).
+      this.clock.setTimeout(() => {
+        if (ring.settled) return;
+        this.#rings = this.#rings.filter((r) => r !== ring && !r.settled);
+        ring.decline('busy');
+        this.#notify();
+      }, 0);
+    } else if (this.#behaviour.declines) {
       this.clock.setTimeout(() => this.#settle(ring, 'decline'), 0);
     } else if (this.#behaviour.autoAnswer !== false) {
       this.clock.setTimeout(() => this.#settle(ring, 'answer'), this.#behaviour.answerAfterMs ?? 0);

@@ -32,11 +32,21 @@ export class PlayOperation implements MediaOperation {
     },
   ) {}
 
+  // PlayStarted comes a moment after the request (flow 11); a play canceled before then reports only
+  // PlayCanceled (flow 10).
   start(done: () => void): void {
-    this.options.emit('PlayStarted', {
-      resultInformation: { code: 200, subCode: 0, message: 'Action completed successfully.' },
-    });
-    this.#round(true, done);
+    this.#timers.push(
+      this.options.clock.setTimeout(
+        () => {
+          if (this.#finished) return;
+          this.options.emit('PlayStarted', {
+            resultInformation: { code: 200, subCode: 0, message: 'Action completed successfully.' },
+          });
+          this.#round(true, done);
+        },
+        Math.max(1, this.options.promptDurationMs),
+      ),
+    );
   }
 
   cancel(): void {

@@ -1,0 +1,126 @@
+import type { Identity, Participant, TelephonyEvent, TelephonyEventOf } from '@switchboard/core';
+import { markBot } from '@switchboard/core';
+
+/**
+ * What the adapter knows about its calls that a single callback does not say, applied to the normalized events
+ * of each webhook: which roster entry is the bot (the service lists the bot itself in ParticipantsUpdated).
+ * The normalizer stays stateless; this is the one place where per-call knowledge meets the events.
+ */
+export class AcsEventEnricher {
+  readonly #botRawIds = new Set<string>();
+  readonly #recordings = new Map<string, string>();
+  readonly #serverCalls = new Map<string, string>();
+  // Streaming and transcription operations in flight, per call: their events carry no operationContext in any
+  // recording (RECORDED-FLOWS "Facts"), so they settle on the call's matching state event.
+  readonly #streaming = new Map<string, { kind: StreamingKind; operationId: string }[]>();
+
+  /** A start/stop/update of media streaming or transcription was sent on a call. */
+  expectStreamingState(callId: string, kind: StreamingKind, operationId: string): void {
+    const list = this.#streaming.get(callId) ?? [];
+    list.push({ kind, operationId });
+    this.#streaming.set(callId, list);
+  }
+
+  /** A call's server call id, from a handle or an event of the call (for routing its recording events). */
+  learnServerCall(callId: string, serverCallId: string | undefined): void {
+    if (serverCallId !== undefined && serverCallId !== '' && callId !== '')
+      this.#serverCalls.set(serverCallId, callId);
+  }
+
+  /** A recording the bot started on a call. */
+  learnRecording(callId: string, recordingId: string | undefined): void {
+    if (recordingId !== undefined) this.#recordings.set(unpadded(recordingId), callId);
+  }
+
+  /** The call is over: forget what routes to it. */
+  forget(callId: string): void {
+    for (const [key, value] of this.#recordings) if (value === callId) this.#recordings.delete(key);
+    for (const [key, value] of this.#serverCalls) if (value === callId) this.#serverCalls.delete(key);
+    this.#streaming.delete(callId);
+  }
+
+  /** The bot's own identity in a call, learned from create (`source`), answer (`answeredby`, `to`) or connect. */
+  learnSelf(identity: Identity | undefined): void {
+    if (identity !== undefined && identity.kind === 'acsUser') this.#botRawIds.add(identity.rawId);
+  }
+
+  /** Whether this identity is the bot. */
+  isBot(identity: Identity): boolean {
+    return this.#botRawIds.has(identity.rawId);
+  }
+
+  /** The roster with `isBot` set on every entry (unchanged while the bot's identity is unknown). */
+  markRoster(participants: readonly Participant[]): Participant[] {
+    return markBot(participants, this.#botRawIds);
+  }
+
+  /** The events with what the adapter knows added. */
+  enrich(events: readonly TelephonyEvent[]): TelephonyEvent[] {
+    return events.map((event) => {
+      if (event.type === 'recording.state' || event.type === 'recording.failed')
+        return this.#routeRecording(event);
+      if (event.type !== 'call.incoming') this.learnServerCall(event.callId, event.serverCallId);
+      if (event.type === 'transcription.state' || event.type === 'mediaStreaming.state')
+        return this.#settleStreaming(event);
+      if (event.type === 'participants.updated' && this.#botRawIds.size > 0) {
+        return { ...event, participants: this.markRoster(event.participants) };
+      }
+      return event;
+    });
+  }
+
+  // Gives a state event without a context the operation id of the oldest operation it completes (or fails).
+  #settleStreaming<
+    E extends TelephonyEventOf<'transcription.state'> | TelephonyEventOf<'mediaStreaming.state'>,
+  >(event: E): E {
+    const list = this.#streaming.get(event.callId);
+    if (list === undefined) return event;
+    const channel = event.type === 'transcription.state' ? 'Transcription' : 'MediaStreaming';
+    const index =
+      event.operationId !== undefined
+        ? list.findIndex((entry) => entry.operationId === event.operationId)
+        : list.findIndex(
+            (entry) =>
+              entry.kind.endsWith(channel) &&
+              (event.state === 'failed' || entry.kind.startsWith(verbOf[event.state] ?? '-')),
+          );
+    if (index < 0) return event;
+    const [entry] = list.splice(index, 1);
+    if (list.length === 0) this.#streaming.delete(event.callId);
+    return event.operationId !== undefined || entry === undefined
+      ? event
+      : { ...event, operationId: entry.operationId };
+  }
+
+  // Recording events name the recording, not the call: their `callConnectionId` is the recorder's own endpoint
+  // (RECORDED-FLOWS flow 12). Route them by recording id, else by server call id; the event may arrive before
+  // the start recording answer does.
+  #routeRecording<E extends TelephonyEventOf<'recording.state'> | TelephonyEventOf<'recording.failed'>>(
+    event: E,
+  ): E {
+    const byRecording =
+      event.recordingId === undefined ? undefined : this.#recordings.get(unpadded(event.recordingId));
+    const callId =
+      byRecording ??
+      (event.serverCallId === undefined ? undefined : this.#serverCalls.get(event.serverCallId));
+    if (callId === undefined || callId === event.callId) return event;
+    if (byRecording === undefined && event.recordingId !== undefined)
+      this.learnRecording(callId, event.recordingId);
+    return { ...event, callId };
+  }
+}
+
+/** The operations that settle on a streaming or transcription state event. */
+export type StreamingKind =
+  | 'startTranscription'
+  | 'stopTranscription'
+  | 'updateTranscription'
+  | 'startMediaStreaming'
+  | 'stopMediaStreaming';
+
+const verbOf: Readonly<Record<string, string>> = { started: 'start', stopped: 'stop', updated: 'update' };
+
+// The service writes recording ids with and without base64 padding (the start answer, the event's path).
+function unpadded(recordingId: string): string {
+  return recordingId.replace(/=+$/, '');
+}
