@@ -57,6 +57,13 @@ const mounts: Record<string, Mount> = {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/calls`;
     return { url, close: async () => void server.close() };
   },
+  'node:http with timeouts': async (client) => {
+    // docs/security.md: Timeouts (the limits to set on your own server)
+    const server = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, client.nodeHandler);
+    server.keepAliveTimeout = 5_000;
+    const url = await listen(server);
+    return { url, close: async () => void server.close() };
+  },
   Express: async (client) => {
     // README: Express (no body parser on this route: the handler reads the raw body itself)
     const app = express();
