@@ -170,6 +170,8 @@ export class LiveCall implements Call {
   readonly #holds: HoldTracker | undefined;
   /** Ids of the latest recognize operations: their prompt's late `play.*` events are not the bot's. */
   #recognizes: string[] | undefined;
+  /** The last state of each recording of the call (made by its first recording event). */
+  #recordingStates: Map<string, string> | undefined;
   /** Operations the backend reported done, waiting for the roster to show what they did. */
   readonly #rosterWaits: RosterWaits;
 
@@ -387,7 +389,8 @@ export class LiveCall implements Call {
    * Events after the call ended are ignored; tones of a `dtmf.sequenced` backend are applied in sequence order.
    */
   receive(event: TelephonyEvent): void {
-    if (acceptedEvents.hasSubscribers) acceptedEvents.publish(event);
+    // Accepted here unless the call moved to another instance (which accepts it then).
+    if (acceptedEvents.hasSubscribers && this.#end?.movedTo === undefined) acceptedEvents.publish(event);
     if (this.#end !== undefined) return;
     if (event.type === 'dtmf.received' && this.#tones !== undefined) {
       for (const tone of this.#tones.order(event)) this.#apply(tone);
@@ -444,6 +447,15 @@ export class LiveCall implements Call {
           event,
           operation?.kind === 'recognize' ? operation.options : undefined,
         );
+        break;
+      }
+      case 'recording.state': {
+        // A recording starts `inactive` (ACS reports it so before it turns `active`): a state the recording
+        // already has, `inactive` before it was ever active included, is not an event.
+        const key = event.recordingId ?? '';
+        if ((this.#recordingStates?.get(key) ?? 'inactive') === event.state) return;
+        this.#recordingStates ??= new Map();
+        this.#recordingStates.set(key, event.state);
         break;
       }
       case 'hold.failed':
