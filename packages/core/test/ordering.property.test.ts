@@ -28,6 +28,8 @@ async function play(events: readonly TelephonyEvent[], callId = 'call-1') {
   const states: CallState[] = [];
   call.state$.subscribe((state) => states.push(state));
   backend.emit(...events);
+  // A busy machine can make the per-call queue yield mid-way (after its 50 ms slice): wait until all is applied.
+  await client.settled();
   return { call, states };
 }
 
