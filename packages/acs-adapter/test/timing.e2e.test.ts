@@ -1,7 +1,8 @@
-import type { TelephonyEventOf } from '@switchboard/core';
-import { phone } from '@switchboard/core';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { TelephonyEvent, TelephonyEventOf } from '@switchboard/core';
+import { acceptedEventsChannelName, phone } from '@switchboard/core';
 import { firstValueFrom } from 'rxjs';
-import { filter, take, toArray } from 'rxjs/operators';
+import { filter } from 'rxjs/operators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AcsStack, startAcsStack } from './support/startAcsStack.js';
 
@@ -42,26 +43,43 @@ describe('ACS timing as the live service shows it', () => {
     const party = stack.emulator.network.party(phone('+14255550602'));
     const call = await stack.client.placeCall({ to: party.identity });
     await call.waitForState('connected', { timeoutMs: 5_000 });
-    const states = firstValueFrom(
-      call.events$.pipe(
-        filter((e): e is TelephonyEventOf<'recording.state'> => e.type === 'recording.state'),
-        take(2),
-        toArray(),
-      ),
-    );
+    // What the service sent and the client routed to the call: inactive first, then active.
+    const routed: string[] = [];
+    const onAccepted = (message: unknown) => {
+      const event = message as TelephonyEvent;
+      if (event.type === 'recording.state' && event.callId === call.id) routed.push(event.state);
+    };
+    subscribe(acceptedEventsChannelName, onAccepted);
+    // What the bot sees: the first inactive is no change (docs/events.md, Parity), so active, then inactive.
+    const recordingState = (state: string) =>
+      firstValueFrom(
+        call.events$.pipe(
+          filter(
+            (e): e is TelephonyEventOf<'recording.state'> =>
+              e.type === 'recording.state' && e.state === state,
+          ),
+        ),
+      );
+    const seen: string[] = [];
+    call.events$.subscribe((e) => {
+      if (e.type === 'recording.state') seen.push(e.state);
+    });
+    const activated = recordingState('active');
     const { recordingId } = await call.startRecording();
-    const [first, second] = await states;
-    expect(first?.state).toBe('inactive');
-    expect(first?.startTime).toBeUndefined();
-    expect(second?.state).toBe('active');
-    expect(second?.recordingId).toBe(recordingId);
-    expect(second?.recordingKind).toBe('azureCommunicationServices');
-    expect(second?.startTime).toEqual(expect.any(String));
-    expect(second?.callId).toBe(call.id);
-    const raw = second?.raw as { source: string; data: { callConnectionId: string } };
+    const active = await activated;
+    const deactivated = recordingState('inactive');
+    await call.stopRecording({ recordingId });
+    await deactivated;
+    unsubscribe(acceptedEventsChannelName, onAccepted);
+    expect(routed.slice(0, 2)).toEqual(['inactive', 'active']);
+    expect(seen).toEqual(['active', 'inactive']);
+    expect(active.recordingId).toBe(recordingId);
+    expect(active.recordingKind).toBe('azureCommunicationServices');
+    expect(active.startTime).toEqual(expect.any(String));
+    expect(active.callId).toBe(call.id);
+    const raw = active.raw as { source: string; data: { callConnectionId: string } };
     expect(raw.source.startsWith('calling/recordings/')).toBe(true);
     expect(raw.data.callConnectionId).not.toBe(call.id);
-    await call.stopRecording();
     await call.hangUp();
   });
 

@@ -29,7 +29,7 @@ async function play(events: readonly TelephonyEvent[], callId = 'call-1') {
   call.state$.subscribe((state) => states.push(state));
   backend.emit(...events);
   // A busy machine can make the per-call queue yield mid-way (after its 50 ms slice): wait until all is applied.
-  await client.settled();
+  await (client as unknown as { settled(): Promise<void> }).settled();
   return { call, states };
 }
 

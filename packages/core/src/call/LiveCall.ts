@@ -203,6 +203,11 @@ export class LiveCall implements Call {
     this.#rosterWaits = new RosterWaits(this.#holds === undefined);
   }
 
+  /** Scale-out: whether the call ended here because it moved to another instance. */
+  get moved(): boolean {
+    return this.#end?.movedTo !== undefined;
+  }
+
   /** Settles when the call reaches `disconnected` (the promise is made when first read). */
   get ended(): Promise<CallEnd> {
     if (this.#ended === undefined) {

@@ -78,7 +78,8 @@ export class DefaultTelephonyClient implements TelephonyClient {
   readonly #incoming = new Subject<IncomingCall>();
   readonly #events = new Subject<TelephonyEvent>();
   /** Ids of calls that ended here lately: their late events are dropped, as the call itself ignores them. */
-  readonly #endedCalls = new Set<string>();
+  /** Calls that ended here recently, each with whether it moved to another instance. */
+  readonly #endedCalls = new Map<string, boolean>();
   #replaying = false;
   readonly #host: LiveCallHost;
   readonly #maxBodyBytes: number;
@@ -143,7 +144,7 @@ export class DefaultTelephonyClient implements TelephonyClient {
             operationTimeoutMs: this.#host.operationTimeoutMs,
             dispatch: (events) => this.dispatch(events),
             call: (callId) => this.#calls.get(callId),
-            hasEnded: (callId) => this.#endedCalls.has(callId),
+            hasEnded: (callId) => this.#endedCalls.get(callId) === false,
             adopt: (handle, direction) => this.#adopt(handle, direction) as LiveCall,
             forget: (call) => {
               if (this.#calls.get(call.id) === call) this.#calls.delete(call.id);
@@ -392,9 +393,9 @@ export class DefaultTelephonyClient implements TelephonyClient {
     if (this.#calls.get(call.id) === call) this.#calls.delete(call.id);
     // Late repeats of the call's events (a retried delivery after the call ended) are still recognized.
     this.#deduplicator.remember(call.id, call.rememberedEventHashes());
-    this.#endedCalls.add(call.id);
+    this.#endedCalls.set(call.id, call.moved);
     if (this.#endedCalls.size > maxHeldCalls) {
-      const oldest = this.#endedCalls.values().next().value;
+      const oldest = this.#endedCalls.keys().next().value;
       if (oldest !== undefined) this.#endedCalls.delete(oldest);
     }
     this.#backendPort.releaseCall(call.id);
@@ -415,8 +416,10 @@ export class DefaultTelephonyClient implements TelephonyClient {
       call.receive(event);
       return;
     }
-    if (this.#endedCalls.has(event.callId)) {
-      if (acceptedEvents.hasSubscribers) acceptedEvents.publish(event);
+    const moved = this.#endedCalls.get(event.callId);
+    if (moved !== undefined) {
+      // Accepted here unless the call moved to another instance (its new owner accepts it).
+      if (!moved && acceptedEvents.hasSubscribers) acceptedEvents.publish(event);
       this.#logger.debug('event for an ended call dropped', { type: event.type, callId: event.callId });
       return;
     }

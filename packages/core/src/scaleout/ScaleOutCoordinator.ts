@@ -20,7 +20,7 @@ export interface ScaleOutClient {
   /** Applies events locally (de-duplication, per-call queues, calls). */
   dispatch(events: readonly TelephonyEvent[]): void;
   call(callId: string): LiveCall | undefined;
-  /** Whether a call ended on this instance (recently). */
+  /** Whether a call ended on this instance (recently), other than by moving to another instance. */
   hasEnded(callId: string): boolean;
   /** Creates and registers a live call (or returns the one registered). */
   adopt(handle: CallHandle, direction: 'inbound' | 'outbound'): LiveCall;
@@ -111,7 +111,8 @@ export class ScaleOutCoordinator {
           decision = { kind: 'local' };
         }
         // An event of an ended call changes nothing; it is still seen on the client's event stream. One of a call
-        // this instance never had is accepted here (the client accepts those of its own live and ended calls).
+        // this instance never had, or had until it moved away, is accepted here (the client accepts those of the
+        // calls that live or ended here).
         if (
           decision.kind === 'ended' &&
           acceptedEvents.hasSubscribers &&
