@@ -166,6 +166,7 @@ export type { ParsedSettings } from './di/config/parseSettings.js';
 export { parseSettings } from './di/config/parseSettings.js';
 export type { SettingDoc } from './di/config/settingDoc.js';
 export { setting, settingDocs, unlessMissing } from './di/config/settingDoc.js';
+export { retrySettingsSchema } from './di/config/retrySettingsSchema.js';
 export { coreConfigSchema } from './di/coreConfigSchema.js';
 export type { TelephonyContainerOptions } from './di/createTelephonyContainer.js';
 export { createTelephonyContainer } from './di/createTelephonyContainer.js';

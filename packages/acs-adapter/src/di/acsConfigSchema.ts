@@ -1,4 +1,4 @@
-import { setting, unlessMissing } from '@switchboard/core';
+import { retrySettingsSchema, setting, unlessMissing } from '@switchboard/core';
 import { z } from 'zod';
 
 const httpUrl = (message: string) => z.url({ protocol: /^https?$/, error: unlessMissing(message) });
@@ -7,37 +7,10 @@ const textOrList = z.union([text, z.array(text).min(1, 'must be a string or a no
   error: unlessMissing('must be a string or a non-empty list of strings'),
 });
 
-const retryMs = (description: string) =>
-  setting(
-    z
-      .number({ error: unlessMissing('must be a positive number of milliseconds') })
-      .positive('must be a positive number of milliseconds'),
-    { description },
-  ).optional();
-
 /** Request timeout and retries of the requests to ACS. */
-const retrySchema = z
-  .strictObject({
-    maxRetries: setting(
-      z
-        .number({ error: unlessMissing('must be a whole number, 0 or more') })
-        .int('must be a whole number, 0 or more')
-        .nonnegative('must be a whole number, 0 or more'),
-      {
-        description:
-          'Repeats of one request at most (default 3); only requests that are safe to repeat are repeated.',
-      },
-    ).optional(),
-    retryDelayMs: retryMs('The first back-off delay, doubled on each repeat (default 500).'),
-    maxRetryDelayMs: retryMs('The longest back-off delay (default 8000).'),
-    maxRetryAfterMs: retryMs(
-      'The longest `Retry-After` waited out; a longer one fails the request as `throttled` (default 30000).',
-    ),
-    requestTimeoutMs: retryMs(
-      'The time one attempt may take before it is abandoned as `timeout` (default 30000).',
-    ),
-  })
-  .optional();
+const retrySchema = retrySettingsSchema(
+  'Repeats of one request at most (default 3); only requests that are safe to repeat are repeated.',
+);
 
 /**
  * The `acs` section of the configuration (`backend: 'acs'`): the schema that validates it, names its

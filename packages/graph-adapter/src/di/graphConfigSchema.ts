@@ -1,4 +1,4 @@
-import { setting, unlessMissing } from '@switchboard/core';
+import { retrySettingsSchema, setting, unlessMissing } from '@switchboard/core';
 import { z } from 'zod';
 
 const text = z.string().trim().min(1, 'must be a non-empty string');
@@ -10,37 +10,10 @@ const httpsUrl = z.url({ error: unlessMissing('must be a URL') }).refine((value)
   return url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
 }, 'must be an https URL (http only on loopback)');
 
-const retryMs = (description: string) =>
-  setting(
-    z
-      .number({ error: unlessMissing('must be a positive number of milliseconds') })
-      .positive('must be a positive number of milliseconds'),
-    { description },
-  ).optional();
-
 /** Request timeout and retries of the requests to Graph. */
-const retrySchema = z
-  .strictObject({
-    maxRetries: setting(
-      z
-        .number({ error: unlessMissing('must be a whole number, 0 or more') })
-        .int('must be a whole number, 0 or more')
-        .nonnegative('must be a whole number, 0 or more'),
-      {
-        description:
-          'Repeats of one request at most (default 3); only idempotent requests are repeated, and any after a 429.',
-      },
-    ).optional(),
-    retryDelayMs: retryMs('The first back-off delay, doubled on each repeat (default 500).'),
-    maxRetryDelayMs: retryMs('The longest back-off delay (default 8000).'),
-    maxRetryAfterMs: retryMs(
-      'The longest `Retry-After` waited out; a longer one fails the request as `throttled` (default 30000).',
-    ),
-    requestTimeoutMs: retryMs(
-      'The time one attempt may take before it is abandoned as `timeout` (default 30000).',
-    ),
-  })
-  .optional();
+const retrySchema = retrySettingsSchema(
+  'Repeats of one request at most (default 3); only idempotent requests are repeated, and any after a 429.',
+);
 
 /**
  * The `graph` section of the configuration (`backend: 'graph'`): the schema that validates it, names its
