@@ -1,6 +1,7 @@
 import type { CallState } from '../call/CallState.js';
 import type { Identity } from '../identity/Identity.js';
 import type { RecognizeFailure } from '../media/RecognizeFailure.js';
+import type { Capabilities } from '../operations/CallOperation.js';
 import type { Participant } from '../participants/Participant.js';
 import type { DtmfTone } from './DtmfTone.js';
 import type { EndCause } from './EndCause.js';
@@ -97,6 +98,15 @@ export interface TelephonyEventFields {
     /** On `disconnected`: why the call ended, when the backend says so (else the core derives it from `reason`). */
     readonly cause?: EndCause;
   } & WithReason;
+  /**
+   * What this call allows changed (or became known): entries here override the backend's capabilities for this
+   * call alone, e.g. Graph's `addParticipant: false` on a one-to-one call. `Call.capabilities` reads the result.
+   */
+  'call.capabilities': {
+    readonly capabilities: Capabilities;
+    /** Why, in a word or two (e.g. `oneToOne`, `group`, `meeting`). */
+    readonly because?: string;
+  };
   'participants.updated': {
     readonly participants: readonly Participant[];
     readonly delta: boolean;
@@ -186,6 +196,7 @@ export type TelephonyEvent = { [T in TelephonyEventType]: TelephonyEventOf<T> }[
 export const telephonyEventTypes: readonly TelephonyEventType[] = [
   'call.incoming',
   'call.state',
+  'call.capabilities',
   'participants.updated',
   'participant.added',
   'participant.addFailed',
