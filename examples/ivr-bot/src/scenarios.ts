@@ -17,15 +17,15 @@ export const scenarios: readonly Scenario[] = [
     name: 'order status',
     expected: 'orderStatus',
     async run(network, timeline) {
-      const caller = await network.dial(phone('+14255550100', 'Alice'));
       timeline.note('Alice', 'dials the bot');
+      const caller = await network.dial(phone('+14255550100', 'Alice'));
       timeline.heard('Alice', await caller.waitToHear(/welcome/i));
       timeline.heard('Alice', await caller.waitToHear(/menu|press 1/i));
-      await caller.pressDigits('2');
       timeline.note('Alice', 'presses 2');
+      await caller.pressDigits('2');
       timeline.heard('Alice', await caller.waitToHear(/order number|account/i));
-      await caller.pressDigits('4711#');
       timeline.note('Alice', 'presses 4711#');
+      await caller.pressDigits('4711#');
       timeline.heard('Alice', await caller.waitToHear(/shipped|order-status/i));
       timeline.heard('Alice', await caller.waitToHear(/goodbye/i));
       await caller.waitForHangUp({ timeoutMs: 10_000 });
@@ -37,11 +37,11 @@ export const scenarios: readonly Scenario[] = [
     expected: 'transferred',
     async run(network, timeline) {
       const sales = network.party(demoParties.salesLine);
-      const caller = await network.dial(phone('+14255550102', 'Bob'));
       timeline.note('Bob', 'dials the bot');
+      const caller = await network.dial(phone('+14255550102', 'Bob'));
       await caller.waitToHear(/menu|press 1/i);
-      await caller.pressDigits('1');
       timeline.note('Bob', 'presses 1');
+      await caller.pressDigits('1');
       timeline.heard('Bob', await caller.waitToHear(/transferring/i));
       await sales.waitForRing({ timeoutMs: 10_000 });
       timeline.note('Sales', 'phone rings and is answered');
