@@ -43,6 +43,7 @@ import type {
   PlayOptions,
   RecordResponseResult,
 } from './Call.js';
+import { CallCapabilities, type CapabilityOverride } from './CallCapabilities.js';
 import { type CallState, callStates, canTransition, hasReachedState } from './CallState.js';
 import { CallStream } from './CallStream.js';
 import { RosterWaits } from './RosterWaits.js';
@@ -174,6 +175,9 @@ export class LiveCall implements Call {
   #recordingStates: Map<string, string> | undefined;
   /** Operations the backend reported done, waiting for the roster to show what they did. */
   readonly #rosterWaits: RosterWaits;
+  /** What this call allows, once a `call.capabilities` event said more than the backend's capabilities. */
+  #callCapabilities: CallCapabilities | undefined;
+  #capabilityStream: CallStream<Capabilities> | undefined;
 
   constructor(
     host: LiveCallHost,
@@ -334,7 +338,26 @@ export class LiveCall implements Call {
   }
 
   get capabilities(): Capabilities {
-    return this.#host.backend.capabilities;
+    return this.#callCapabilities?.current ?? this.#host.backend.capabilities;
+  }
+
+  get capabilities$(): Observable<Capabilities> {
+    return new Observable<Capabilities>((subscriber) => {
+      this.#capabilityStream ??= this.#newStream(() => this.capabilities);
+      return this.#capabilityStream.add(subscriber);
+    });
+  }
+
+  /** Scale-out: the entries this call's `call.capabilities` events set (the store keeps them). */
+  get capabilityOverrides(): readonly CapabilityOverride[] {
+    return this.#callCapabilities?.overrides ?? [];
+  }
+
+  /** Scale-out: what a call taken over from another instance allowed there (its stored entries). */
+  restoreCapabilities(overrides: readonly CapabilityOverride[]): void {
+    if (overrides.length === 0 || this.#end !== undefined) return;
+    this.#callCapabilities = new CallCapabilities(this.#host.backend.capabilities, overrides);
+    this.#capabilityStream?.next(this.capabilities);
   }
 
   /** Whether the call has ended. */
@@ -427,6 +450,12 @@ export class LiveCall implements Call {
           endCause = event.cause ?? endCauseOf(event.reason, (this.#visited & stateBit.connected) !== 0);
         }
         break;
+      case 'call.capabilities':
+        // What the call allows already is not an event.
+        this.#callCapabilities ??= new CallCapabilities(this.#host.backend.capabilities);
+        if (!this.#callCapabilities.apply(event)) return;
+        this.#capabilityStream?.next(this.capabilities);
+        break;
       case 'participants.updated':
         if (this.#holds !== undefined) event = this.#holds.apply(event);
         // A roster update that changes nothing is not an event either.
@@ -477,7 +506,12 @@ export class LiveCall implements Call {
     if (event.type === 'participants.updated') this.#rosterWaits.rosterChanged(this.participants);
     if (this.#pending !== undefined) this.#settle(event);
     if (ends) this.#finish(endReason, event.at, endCause);
-    else if (event.type === 'call.state' || event.type === 'participants.updated') this.#host.changed?.(this);
+    else if (
+      event.type === 'call.state' ||
+      event.type === 'participants.updated' ||
+      event.type === 'call.capabilities'
+    )
+      this.#host.changed?.(this);
   }
 
   #pendingOperation(operationId: string | undefined): CallOperation | undefined {
@@ -928,17 +962,15 @@ export class LiveCall implements Call {
     const operationId = this.#host.newOperationId();
     const missing = this.#missingCapability(operation);
     if (missing !== undefined) {
-      const because = this.#host.backend.unavailableReason?.(missing);
+      const refused = this.#callCapabilities?.because(missing);
+      const because = refused ?? this.#host.backend.unavailableReason?.(missing);
       const detail = `${missing === operation.kind ? '' : ` (${missing})`}${because ? `: ${because}` : ''}`;
+      const message =
+        refused === undefined
+          ? `${this.backend} does not support ${operation.kind}${detail}`
+          : `this ${this.backend} call does not allow ${operation.kind} (capability ${missing}, because ${refused})`;
       return withOperationId(
-        Promise.reject(
-          this.#error(
-            'unsupported',
-            operation,
-            `${this.backend} does not support ${operation.kind}${detail}`,
-            operationId,
-          ),
-        ),
+        Promise.reject(this.#error('unsupported', operation, message, operationId)),
         operationId,
       );
     }
@@ -1147,6 +1179,7 @@ export class LiveCall implements Call {
     }
     this.#stateStream?.complete();
     this.#participants?.complete();
+    this.#capabilityStream?.complete();
     this.#events?.complete();
     this.#audio?.complete();
     this.#transcript?.complete();
