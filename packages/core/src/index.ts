@@ -32,6 +32,7 @@ export type {
   PlayOptions,
   RecordResponseResult,
 } from './call/Call.js';
+export type { CapabilityOverride } from './call/CallCapabilities.js';
 export type { CallState } from './call/CallState.js';
 export { callStates, canTransition, hasReachedState, isFinalState } from './call/CallState.js';
 export type { HandleCallOptions } from './call/handleCall.js';

@@ -116,8 +116,14 @@ export interface Call {
   readonly state: CallState;
   /** The current roster. */
   readonly participants: readonly Participant[];
-  /** What this call's backend supports. */
+  /**
+   * What this call allows: its backend's capabilities, overlaid with what the call's `call.capabilities` events
+   * said (e.g. Graph's `addParticipant: false` on a one-to-one call). An operation it does not allow rejects at
+   * once with `unsupported`, naming the capability and the reason.
+   */
   readonly capabilities: Capabilities;
+  /** What this call allows; replays the current value, emits each change, completes when the call ends. */
+  readonly capabilities$: Observable<Capabilities>;
   /** Settles when the call reaches `disconnected`; never rejects. */
   readonly ended: Promise<CallEnd>;
   /** State and roster at this instant. */

@@ -1,35 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NEVER, type Observable, Subject } from 'rxjs';
-import type { CallHandle, RejectReason, TelephonyBackend } from '../backend/TelephonyBackend.js';
+import type { CallHandle, TelephonyBackend } from '../backend/TelephonyBackend.js';
 import type { Call, OperationOptions } from '../call/Call.js';
 import { LiveCall, type LiveCallHost } from '../call/LiveCall.js';
 import { type Clock, systemClock } from '../clock/Clock.js';
 import { TelephonyError } from '../errors/TelephonyError.js';
 import { toTelephonyError } from '../errors/toTelephonyError.js';
-import { CallEventQueues } from '../events/CallEventQueues.js';
-import { EventDeduplicator, type EventDeduplicatorOptions } from '../events/EventDeduplicator.js';
-import type { TelephonyEvent, TelephonyEventOf } from '../events/TelephonyEvent.js';
+import type { EventDeduplicatorOptions } from '../events/EventDeduplicator.js';
+import type { TelephonyEvent } from '../events/TelephonyEvent.js';
 import type { Identity } from '../identity/Identity.js';
 import { type Logger, silentLogger } from '../logging/Logger.js';
 import type { Capabilities, Capability } from '../operations/CallOperation.js';
 import type { CallRouter } from '../scaleout/CallRouter.js';
 import type { CallTakeover } from '../scaleout/CallTakeover.js';
 import { ScaleOutCoordinator } from '../scaleout/ScaleOutCoordinator.js';
-import { acceptedEvents } from '../telemetry/acceptedEventsChannel.js';
 import { OperationSpan } from '../telemetry/OperationSpan.js';
-import { WebhookSpan } from '../telemetry/WebhookSpan.js';
-import { createNodeHandler } from '../webhook/createNodeHandler.js';
-import { checkIngress, defaultMaxBodyBytes, errorResponse, responseForError } from '../webhook/ingress.js';
+import { defaultMaxBodyBytes } from '../webhook/ingress.js';
 import type { WebhookRequest, WebhookResponse } from '../webhook/WebhookTypes.js';
-import type {
-  AnswerOptions,
-  ConnectOptions,
-  IncomingCall,
-  PlaceCallOptions,
-  RedirectOptions,
-  TelephonyClient,
-} from './TelephonyClient.js';
+import { EventRouter } from './EventRouter.js';
+import { IncomingOffers } from './IncomingOffers.js';
+import type { ConnectOptions, IncomingCall, PlaceCallOptions, TelephonyClient } from './TelephonyClient.js';
+import { WebhookIngress } from './WebhookIngress.js';
 
 /** Options of a telephony client. */
 export interface TelephonyClientOptions {
@@ -57,68 +49,58 @@ export interface TelephonyClientOptions {
   readonly router?: CallRouter;
 }
 
-interface HeldEvents {
-  readonly events: TelephonyEvent[];
-  readonly expiresAt: number;
-}
+// Most ended calls and offers the client remembers.
+const maxRemembered = 1_000;
 
-// Bounds on what is held for calls not yet known, so unsolicited events cannot grow memory.
-const maxHeldCalls = 1_000;
-const maxHeldEventsPerCall = 64;
-
-/** The client implementation behind `createTelephonyClient`. */
+/**
+ * The client implementation behind `createTelephonyClient`, a facade over its parts: the webhook
+ * (`WebhookIngress`), where each event goes (`EventRouter`), the incoming calls (`IncomingOffers`) and, with a
+ * router, scale-out (`ScaleOutCoordinator`). Here: placing, joining and rehydrating calls, and the live calls.
+ */
 export class DefaultTelephonyClient implements TelephonyClient {
   readonly backend: TelephonyClient['backend'];
   readonly nodeHandler: (req: IncomingMessage, res: ServerResponse) => void;
 
   readonly #backendPort: TelephonyBackend;
   readonly #calls = new Map<string, LiveCall>();
-  readonly #held = new Map<string, HeldEvents>();
-  readonly #offered = new Map<string, number>();
-  readonly #incoming = new Subject<IncomingCall>();
   readonly #events = new Subject<TelephonyEvent>();
-  /** Ids of calls that ended here lately: their late events are dropped, as the call itself ignores them. */
-  /** Calls that ended here recently, each with whether it moved to another instance. */
-  readonly #endedCalls = new Map<string, boolean>();
   #replaying = false;
   readonly #host: LiveCallHost;
-  readonly #maxBodyBytes: number;
-  readonly #earlyEventTtlMs: number;
-  readonly #logger: Logger;
   readonly #clock: Clock;
-  readonly #webhookPaths: readonly string[] | undefined;
-  readonly #deduplicator: EventDeduplicator;
-  #repeats = 0;
-  readonly #queues: CallEventQueues;
+  readonly #router: EventRouter;
+  readonly #offers: IncomingOffers;
+  readonly #ingress: WebhookIngress;
   readonly #scaleOut: ScaleOutCoordinator | undefined;
 
   constructor(backend: TelephonyBackend, options: TelephonyClientOptions = {}) {
     this.#backendPort = backend;
     this.backend = backend.name;
     this.#clock = options.clock ?? systemClock;
-    this.#logger = options.logger ?? silentLogger;
-    this.#maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
-    this.#earlyEventTtlMs = options.earlyEventTtlMs ?? 30_000;
-    this.#webhookPaths =
-      options.webhookPath === undefined
-        ? undefined
-        : typeof options.webhookPath === 'string'
-          ? [options.webhookPath]
-          : options.webhookPath;
-    this.#deduplicator = new EventDeduplicator(options.deduplication);
-    this.#queues = new CallEventQueues((event) => this.#route(event), {
-      ...(options.eventSliceMs === undefined ? {} : { sliceMs: options.eventSliceMs }),
-      onError: (error, event) =>
-        this.#logger.error('applying an event failed', {
-          type: event.type,
-          callId: event.callId,
-          error: error instanceof Error ? error.message : String(error),
-        }),
+    const logger = options.logger ?? silentLogger;
+    const earlyEventTtlMs = options.earlyEventTtlMs ?? 30_000;
+    this.#offers = new IncomingOffers({
+      backend,
+      clock: this.#clock,
+      rememberMs: earlyEventTtlMs,
+      maxRemembered,
+      request: (request, operation, requestOptions) => this.#request(request, operation, requestOptions),
+      require: (capability, what) => this.#require(capability, what),
+      adopt: (handle, direction) => this.#adopt(handle, direction),
+    });
+    this.#router = new EventRouter({
+      calls: this.#calls,
+      clock: this.#clock,
+      logger,
+      earlyEventTtlMs,
+      ...(options.deduplication ? { deduplication: options.deduplication } : {}),
+      ...(options.eventSliceMs === undefined ? {} : { eventSliceMs: options.eventSliceMs }),
+      offer: (event) => this.#offers.offer(event),
+      publish: (event) => this.#events.next(event),
     });
     this.#host = {
       backend,
       clock: this.#clock,
-      logger: this.#logger,
+      logger,
       operationTimeoutMs: options.operationTimeoutMs ?? 120_000,
       newOperationId: () => randomUUID(),
       released: (call) => this.#release(call),
@@ -140,20 +122,31 @@ export class DefaultTelephonyClient implements TelephonyClient {
         : new ScaleOutCoordinator(options.router, {
             backend,
             clock: this.#clock,
-            logger: this.#logger,
+            logger,
             operationTimeoutMs: this.#host.operationTimeoutMs,
             dispatch: (events) => this.dispatch(events),
             call: (callId) => this.#calls.get(callId),
-            hasEnded: (callId) => this.#endedCalls.get(callId) === false,
+            hasEnded: (callId) => this.#router.hasEnded(callId),
             adopt: (handle, direction) => this.#adopt(handle, direction) as LiveCall,
             forget: (call) => {
               if (this.#calls.get(call.id) === call) this.#calls.delete(call.id);
             },
           });
-    this.nodeHandler = createNodeHandler((request) => this.handleWebhook(request), {
-      maxBodyBytes: this.#maxBodyBytes,
+    this.#ingress = new WebhookIngress({
+      backend,
+      logger,
+      maxBodyBytes: options.maxBodyBytes ?? defaultMaxBodyBytes,
       ...(options.bodyTimeoutMs !== undefined ? { bodyTimeoutMs: options.bodyTimeoutMs } : {}),
+      webhookPaths:
+        options.webhookPath === undefined
+          ? undefined
+          : typeof options.webhookPath === 'string'
+            ? [options.webhookPath]
+            : options.webhookPath,
+      scaleOut: this.#scaleOut,
+      dispatch: (events) => this.dispatch(events),
     });
+    this.nodeHandler = this.#ingress.nodeHandler;
     backend.attach({
       // Scale-out: what a backend makes outside a webhook goes to the call's owner.
       dispatch: (events) => (this.#scaleOut ? this.#scaleOut.fromBackend(events) : this.dispatch(events)),
@@ -168,7 +161,7 @@ export class DefaultTelephonyClient implements TelephonyClient {
   }
 
   get incomingCalls$(): Observable<IncomingCall> {
-    return this.#incoming.asObservable();
+    return this.#offers.incomingCalls$;
   }
 
   /** Scale-out: the calls this instance took over from others (see `callTakeovers`). */
@@ -193,17 +186,17 @@ export class DefaultTelephonyClient implements TelephonyClient {
    * call) is dropped. Backends call this through their sink.
    */
   dispatch(events: readonly TelephonyEvent[]): void {
-    if (events.length > 0) this.#queues.enqueue(events);
+    this.#router.dispatch(events);
   }
 
   /** Resolves once every event dispatched so far has been applied to its call. */
   settled(): Promise<void> {
-    return this.#queues.idle();
+    return this.#router.settled();
   }
 
   /** How many repeated deliveries were dropped so far. */
   get repeatedDeliveries(): number {
-    return this.#repeats;
+    return this.#router.repeatedDeliveries;
   }
 
   async placeCall(options: PlaceCallOptions): Promise<Call> {
@@ -270,47 +263,13 @@ export class DefaultTelephonyClient implements TelephonyClient {
     return call;
   }
 
-  async handleWebhook(request: WebhookRequest): Promise<WebhookResponse> {
-    const span = WebhookSpan.start(this.backend, request);
-    const response = await this.#handleWebhook(request, span);
-    span.end(response);
-    return response;
-  }
-
-  async #handleWebhook(request: WebhookRequest, span: WebhookSpan): Promise<WebhookResponse> {
-    const rejected = checkIngress(request, this.#maxBodyBytes, this.#webhookPaths);
-    if (rejected) return rejected;
-    try {
-      // Scale-out with a backend that keeps per-call state: its notifications go to the owner unapplied.
-      if (this.#scaleOut?.routesNotifications) {
-        const { response, notifications } = await this.#scaleOut.receiveWebhook(request);
-        span.received(notifications);
-        if (notifications.length > 0) await this.#scaleOut.route(notifications);
-        return response;
-      }
-      const { response, events } = await this.#backendPort.handleWebhook(request);
-      span.received(events);
-      if (events.length > 0) {
-        if (this.#scaleOut) await this.#scaleOut.route(events);
-        else this.dispatch(events);
-      }
-      return response;
-    } catch (error) {
-      span.refused(error);
-      if (TelephonyError.is(error)) {
-        this.#logger.debug('webhook refused', { reason: error.reason, message: error.message });
-        return responseForError(error);
-      }
-      this.#logger.error('webhook handling failed', {
-        error: error instanceof Error ? error.message : String(error),
-      });
-      return errorResponse(500, 'internal', 'the webhook could not be handled');
-    }
+  handleWebhook(request: WebhookRequest): Promise<WebhookResponse> {
+    return this.#ingress.handle(request);
   }
 
   async close(): Promise<void> {
     await this.#scaleOut?.close();
-    this.#incoming.complete();
+    this.#offers.close();
     this.#events.complete();
     await this.#backendPort.close();
   }
@@ -374,13 +333,11 @@ export class DefaultTelephonyClient implements TelephonyClient {
       ...(handle.correlationId ? { correlationId: handle.correlationId } : {}),
     });
     this.#calls.set(call.id, call);
-    this.#endedCalls.delete(call.id);
-    const held = this.#held.get(call.id);
+    const held = this.#router.adopted(call.id);
     if (held) {
-      this.#held.delete(call.id);
       this.#replaying = true;
       try {
-        for (const event of held.events) call.receive(event);
+        for (const event of held) call.receive(event);
       } finally {
         this.#replaying = false;
       }
@@ -391,112 +348,8 @@ export class DefaultTelephonyClient implements TelephonyClient {
 
   #release(call: LiveCall): void {
     if (this.#calls.get(call.id) === call) this.#calls.delete(call.id);
-    // Late repeats of the call's events (a retried delivery after the call ended) are still recognized.
-    this.#deduplicator.remember(call.id, call.rememberedEventHashes());
-    this.#endedCalls.set(call.id, call.moved);
-    if (this.#endedCalls.size > maxHeldCalls) {
-      const oldest = this.#endedCalls.keys().next().value;
-      if (oldest !== undefined) this.#endedCalls.delete(oldest);
-    }
+    this.#router.released(call);
     this.#backendPort.releaseCall(call.id);
     this.#scaleOut?.released(call);
-  }
-
-  #route(event: TelephonyEvent): void {
-    const call = this.#calls.get(event.callId);
-    // Repeated deliveries are applied once: a live call remembers its own recent event ids (freed with it), so
-    // the cost does not grow with the number of calls; events outside a live call share one bounded ring.
-    if (call ? call.isRepeat(event) : this.#deduplicator.isRepeat(event)) {
-      this.#repeats += 1;
-      this.#logger.debug('repeated delivery dropped', { type: event.type, callId: event.callId });
-      return;
-    }
-    if (call) {
-      // The call decides what its stream shows (an unchanged state is not an event); the client's shows the same.
-      call.receive(event);
-      return;
-    }
-    const moved = this.#endedCalls.get(event.callId);
-    if (moved !== undefined) {
-      // Accepted here unless the call moved to another instance (its new owner accepts it).
-      if (!moved && acceptedEvents.hasSubscribers) acceptedEvents.publish(event);
-      this.#logger.debug('event for an ended call dropped', { type: event.type, callId: event.callId });
-      return;
-    }
-    this.#events.next(event);
-    if (event.type === 'call.incoming') {
-      this.#offer(event);
-      return;
-    }
-    if (event.callId !== '') this.#hold(event);
-  }
-
-  #hold(event: TelephonyEvent): void {
-    const now = this.#clock.now();
-    let held = this.#held.get(event.callId);
-    if (held === undefined) {
-      // Drop expired entries from the front (insertion order is arrival order), then bound the map.
-      for (const [callId, entry] of this.#held) {
-        if (entry.expiresAt > now && this.#held.size < maxHeldCalls) break;
-        this.#held.delete(callId);
-      }
-      held = { events: [], expiresAt: now + this.#earlyEventTtlMs };
-      this.#held.set(event.callId, held);
-    } else if (held.expiresAt <= now) {
-      held.events.length = 0;
-    }
-    if (held.events.length < maxHeldEventsPerCall) held.events.push(event);
-  }
-
-  #offer(event: TelephonyEventOf<'call.incoming'>): void {
-    const now = this.#clock.now();
-    const key = event.eventId ?? event.callId;
-    for (const [offeredKey, expiresAt] of this.#offered) {
-      if (expiresAt > now && this.#offered.size < maxHeldCalls) break;
-      this.#offered.delete(offeredKey);
-    }
-    // The same incoming call delivered twice is offered once.
-    if (this.#offered.has(key)) return;
-    this.#offered.set(key, now + this.#earlyEventTtlMs);
-    this.#incoming.next(this.#incomingCall(event));
-  }
-
-  #incomingCall(event: TelephonyEventOf<'call.incoming'>): IncomingCall {
-    let answered: Promise<Call> | undefined;
-    const backend = this.#backendPort;
-    return {
-      id: event.callId,
-      backend: this.backend,
-      from: event.from,
-      to: event.to,
-      event,
-      ...(event.callerDisplayName ? { callerDisplayName: event.callerDisplayName } : {}),
-      ...(event.meeting ? { meeting: event.meeting } : {}),
-      ...(event.customContext ? { customContext: event.customContext } : {}),
-      answer: (options: AnswerOptions = {}) => {
-        answered ??= this.#request(
-          backend.answer(event, {
-            operationId: randomUUID(),
-            ...(options.mediaStreaming ? { mediaStreaming: options.mediaStreaming } : {}),
-            ...(options.transcription ? { transcription: options.transcription } : {}),
-          }),
-          'answer',
-          options,
-        ).then((handle) => this.#adopt(handle, 'inbound'));
-        return answered;
-      },
-      reject: async (reason: RejectReason = 'none') => {
-        this.#require('incoming.reject', 'rejecting a call');
-        await this.#request(backend.reject(event, reason), 'reject', {});
-      },
-      redirect: async (target: Identity, options?: RedirectOptions) => {
-        this.#require('incoming.redirect', 'redirecting a call');
-        await this.#request(
-          options === undefined ? backend.redirect(event, target) : backend.redirect(event, target, options),
-          'redirect',
-          {},
-        );
-      },
-    };
   }
 }

@@ -283,6 +283,7 @@ export class ScaleOutCoordinator {
     if (started.size > 0) this.#startedAt.set(call.id, started);
     else this.#startedAt.delete(call.id);
     const snapshot = call.snapshot();
+    const overrides = call.capabilityOverrides;
     return {
       callId: call.id,
       backend: call.backend,
@@ -297,6 +298,7 @@ export class ScaleOutCoordinator {
         operation,
         startedAt: started.get(operationId) ?? now,
       })),
+      ...(overrides.length === 0 ? {} : { capabilityOverrides: overrides }),
       updatedAt: now,
     };
   }
@@ -323,6 +325,7 @@ export class ScaleOutCoordinator {
     } finally {
       this.#takingOver.delete(stored.callId);
     }
+    call.restoreCapabilities(stored.capabilityOverrides ?? []);
     const now = client.clock.now();
     const base = { backend: call.backend, callId: call.id, at: new Date(now).toISOString() } as const;
     call.receive({

@@ -1,3 +1,4 @@
+import type { CapabilityOverride } from '../call/CallCapabilities.js';
 import type { CallState } from '../call/CallState.js';
 import type { BackendName } from '../events/TelephonyEvent.js';
 import type { CallOperation } from '../operations/CallOperation.js';
@@ -26,6 +27,8 @@ export interface StoredCall {
   /** The instance that wrote it (the owner at that time). */
   readonly owner: string;
   readonly operations: readonly StoredOperation[];
+  /** What the call's `call.capabilities` events set (missing: the backend's capabilities apply as they are). */
+  readonly capabilityOverrides?: readonly CapabilityOverride[];
   /** When it was written (epoch milliseconds). */
   readonly updatedAt: number;
 }

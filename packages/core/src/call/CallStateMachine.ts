@@ -1,0 +1,236 @@
+import { Observable } from 'rxjs';
+import type { Clock } from '../clock/Clock.js';
+import { TelephonyError } from '../errors/TelephonyError.js';
+import type { TelephonyEvent, TelephonyEventOf } from '../events/TelephonyEvent.js';
+import type { Capabilities } from '../operations/CallOperation.js';
+import type { Participant } from '../participants/Participant.js';
+import { Roster } from '../participants/Roster.js';
+import type { CallEnd, OperationOptions } from './Call.js';
+import { type CallState, callStates, canTransition, hasReachedState } from './CallState.js';
+import { CallStream } from './CallStream.js';
+
+// One bit per state: the states a call has been in, in one number instead of a `Set`.
+const stateBit = Object.fromEntries(callStates.map((state, index) => [state, 1 << index])) as Record<
+  CallState,
+  number
+>;
+
+const noOptions: OperationOptions = {};
+
+/**
+ * One call's state and roster machine: its state (forward only) and the states it has been in, its roster, the
+ * last state of each recording, how it ended, and the streams that show them (`state$`, `participants$`,
+ * `events$`, `capabilities$`). What an idle call holds is kept small (see docs/performance.md): the state is a
+ * value and the states visited one bit each; every stream is made when it is first subscribed to (`CallStream`,
+ * no rxjs subject); the `ended` promise when it is first read.
+ */
+export class CallStateMachine {
+  #state: CallState;
+  #visited: number;
+  readonly #roster = new Roster();
+  #events: CallStream<TelephonyEvent> | undefined;
+  #stateStream: CallStream<CallState> | undefined;
+  #participants: CallStream<readonly Participant[]> | undefined;
+  #capabilities: CallStream<Capabilities> | undefined;
+  /** The last state of each recording of the call (made by its first recording event). */
+  #recordingStates: Map<string, string> | undefined;
+  #end: CallEnd | undefined;
+  #ended: Promise<CallEnd> | undefined;
+  #resolveEnded: ((end: CallEnd) => void) | undefined;
+
+  constructor(state: CallState) {
+    this.#state = state;
+    this.#visited = stateBit[state];
+  }
+
+  get state(): CallState {
+    return this.#state;
+  }
+
+  get participants(): readonly Participant[] {
+    return this.#roster.participants;
+  }
+
+  /** How the call ended, once it did. */
+  get end(): CallEnd | undefined {
+    return this.#end;
+  }
+
+  /** Whether the call was ever connected. */
+  get wasConnected(): boolean {
+    return (this.#visited & stateBit.connected) !== 0;
+  }
+
+  /** Settles when the call reaches `disconnected` (the promise is made when first read). */
+  get ended(): Promise<CallEnd> {
+    if (this.#ended === undefined) {
+      const end = this.#end;
+      this.#ended =
+        end !== undefined
+          ? Promise.resolve(end)
+          : new Promise<CallEnd>((resolve) => {
+              this.#resolveEnded = resolve;
+            });
+    }
+    return this.#ended;
+  }
+
+  get state$(): Observable<CallState> {
+    return new Observable<CallState>((subscriber) => {
+      this.#stateStream ??= this.newStream(() => this.#state);
+      return this.#stateStream.add(subscriber);
+    });
+  }
+
+  get participants$(): Observable<readonly Participant[]> {
+    return new Observable<readonly Participant[]>((subscriber) => {
+      this.#participants ??= this.newStream(() => this.#roster.participants);
+      return this.#participants.add(subscriber);
+    });
+  }
+
+  get events$(): Observable<TelephonyEvent> {
+    return new Observable<TelephonyEvent>((subscriber) => {
+      this.#events ??= this.newStream<TelephonyEvent>();
+      return this.#events.add(subscriber);
+    });
+  }
+
+  /** What the call allows, as `current` reads it now and on each `capabilitiesChanged`. */
+  capabilities$(current: () => Capabilities): Observable<Capabilities> {
+    return new Observable<Capabilities>((subscriber) => {
+      this.#capabilities ??= this.newStream(current);
+      return this.#capabilities.add(subscriber);
+    });
+  }
+
+  /** A stream of the call; one made after the call ended is completed at once (as a completed subject is). */
+  newStream<T>(current?: () => T): CallStream<T> {
+    const stream = new CallStream<T>(current);
+    if (this.#end !== undefined) stream.complete();
+    return stream;
+  }
+
+  /** Moves to `state`; returns false when it is unchanged or the forward-only rule refuses it (not an event). */
+  moveTo(state: CallState): boolean {
+    if (!canTransition(this.#state, state)) return false;
+    this.#visited |= stateBit[state];
+    this.#state = state;
+    this.#stateStream?.next(state);
+    return true;
+  }
+
+  /** Applies a roster update; returns false when it changes nothing (not an event). */
+  applyRoster(event: TelephonyEventOf<'participants.updated'>): boolean {
+    if (!this.#roster.apply(event)) return false;
+    this.#participants?.next(this.#roster.participants);
+    return true;
+  }
+
+  /**
+   * Applies a recording's state; returns false for a state the recording already has (`inactive` before it was
+   * ever active included: ACS reports a recording so before it turns `active`), which is not an event.
+   */
+  applyRecording(event: TelephonyEventOf<'recording.state'>): boolean {
+    const key = event.recordingId ?? '';
+    if ((this.#recordingStates?.get(key) ?? 'inactive') === event.state) return false;
+    this.#recordingStates ??= new Map();
+    this.#recordingStates.set(key, event.state);
+    return true;
+  }
+
+  /** What the call allows changed. */
+  capabilitiesChanged(capabilities: Capabilities): void {
+    this.#capabilities?.next(capabilities);
+  }
+
+  /** Puts an event on the call's `events$`. */
+  publish(event: TelephonyEvent): void {
+    this.#events?.next(event);
+  }
+
+  /** The call ends here without an event (the service no longer knows it, or it moved): `disconnected` now. */
+  disconnect(): void {
+    this.#visited |= stateBit.disconnected;
+    this.#state = 'disconnected';
+    this.#stateStream?.next('disconnected');
+  }
+
+  /** The call ended: records how (from now on it is ended; its operations are settled next). */
+  ending(end: CallEnd): void {
+    this.#end = end;
+  }
+
+  /** Completes every stream and settles `ended` (after `ending`). */
+  close(): void {
+    const end = this.#end;
+    if (end === undefined) return;
+    this.#stateStream?.complete();
+    this.#participants?.complete();
+    this.#capabilities?.complete();
+    this.#events?.complete();
+    this.#resolveEnded?.(end);
+    this.#resolveEnded = undefined;
+  }
+
+  /** Whether the call is in `state`, was in it, or (still live) has gone past it. */
+  #hasReached(current: CallState, state: CallState): boolean {
+    if ((this.#visited & stateBit[state]) !== 0) return true;
+    return current !== 'disconnected' && hasReachedState(current, state);
+  }
+
+  /** Resolves when the call reaches `state`; rejects with `callEnded` if it ends first. */
+  waitForState(
+    state: CallState,
+    call: {
+      readonly callId: string;
+      readonly backend: string;
+      readonly clock: Clock;
+      readonly timeoutMs: number;
+    },
+    options: OperationOptions = noOptions,
+  ): Promise<void> {
+    if (this.#hasReached(this.#state, state)) return Promise.resolve();
+    const { clock, callId, backend } = call;
+    const timeoutMs = options.timeoutMs ?? call.timeoutMs;
+    const signal = options.signal;
+    return new Promise<void>((resolve, reject) => {
+      const fail = (error: TelephonyError) => {
+        cleanup();
+        reject(error);
+      };
+      const onAbort = () =>
+        fail(new TelephonyError('aborted', `waiting for ${state} was aborted`, { callId, backend }));
+      const timer = clock.setTimeout(
+        () =>
+          fail(
+            new TelephonyError('timeout', `the call did not reach ${state} within ${timeoutMs} ms`, {
+              callId,
+              backend,
+            }),
+          ),
+        timeoutMs,
+      );
+      // Declared before subscribing: an ended call completes the subscription synchronously, calling cleanup.
+      let subscription: { unsubscribe(): void } | undefined;
+      const cleanup = () => {
+        clock.clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        queueMicrotask(() => subscription?.unsubscribe());
+      };
+      subscription = this.state$.subscribe({
+        next: (current) => {
+          if (!this.#hasReached(current, state)) return;
+          cleanup();
+          resolve();
+        },
+        complete: () =>
+          fail(
+            new TelephonyError('callEnded', `the call ended before reaching ${state}`, { callId, backend }),
+          ),
+      });
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
