@@ -1,5 +1,6 @@
 import type { CallState, DtmfTone, MeetingInfo } from '@switchboard/core';
 import { parseDtmfTone, parseResultInfo } from '@switchboard/core';
+import { type GraphCallShape, shapeCapabilities, shapeOfCall, shapeOfIncomingCall } from './callShape.js';
 import { type GraphNotification, resultKey } from './GraphNotification.js';
 import { identityFromGraph } from './identityFromGraph.js';
 import { type JsonObject, read } from './read.js';
@@ -104,11 +105,18 @@ function incoming(call: JsonObject, notification: GraphNotification): void {
     ...(from.displayName === undefined ? {} : { callerDisplayName: from.displayName }),
     ...(meeting === undefined ? {} : { meeting }),
   });
+  capabilities(shapeOfIncomingCall(call), notification);
+}
+
+// What the call allows, as soon as its shape is known; the backend passes on only a change (GraphBackend).
+function capabilities(shape: GraphCallShape, notification: GraphNotification): void {
+  notification.add('call.capabilities', { capabilities: shapeCapabilities(shape), because: shape });
 }
 
 /**
  * Normalizes a notification on `/communications/calls/{id}`: an incoming call, a state change (with the transfer
- * outcomes it implies), a deleted call, or a DTMF tone (`toneInfo`).
+ * outcomes it implies), a deleted call, or a DTMF tone (`toneInfo`). An incoming call, and a call resource with
+ * meeting coordinates, also say what the call allows (`call.capabilities`, by its shape: `callShape.ts`).
  */
 export function normalizeCallNotification(notification: GraphNotification): void {
   const call = read.firstObject(notification.data);
@@ -144,6 +152,9 @@ export function normalizeCallNotification(notification: GraphNotification): void
       notification.add('transfer.failed', { reason });
     }
   }
+  // A call resource naming meeting coordinates is a group call or meeting (a peer-to-peer call escalated).
+  const shape = call === undefined ? undefined : shapeOfCall(call);
+  if (shape !== undefined) capabilities(shape, notification);
   if (toneInfo !== undefined) {
     const tone = toneOf(toneInfo.tone);
     if (tone !== undefined) {
