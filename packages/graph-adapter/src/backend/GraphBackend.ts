@@ -35,7 +35,7 @@ import {
   shapeOfCall,
 } from '../normalize/callShape.js';
 import { normalizeGraphNotifications } from '../normalize/normalizeGraphNotifications.js';
-import { operationOutcome } from '../normalize/operationOutcome.js';
+import { operationOutcome, operationStatus } from '../normalize/operationOutcome.js';
 import { recoveredOperationEvents } from '../normalize/recoveredOperationEvents.js';
 import { callStateFromGraph } from '../state/callStateFromGraph.js';
 import { type GraphCallRecord, GraphCallRegistry } from '../state/GraphCallRegistry.js';
@@ -750,7 +750,7 @@ export class GraphBackend implements TelephonyBackend {
     state: 'active' | 'inactive',
     recordingId: string | undefined,
   ): void {
-    if (asCommsOperation(answer)?.status?.toLowerCase() !== 'completed') return;
+    if (operationStatus(asCommsOperation(answer)) !== 'completed') return;
     this.#emit([
       this.#synthetic(
         callId,
@@ -768,7 +768,7 @@ export class GraphBackend implements TelephonyBackend {
   ): Promise<unknown> {
     if (record.toneSubscribed) return { status: 'completed' };
     const answer = await post('/subscribeToTone');
-    if (asCommsOperation(answer)?.status?.toLowerCase() !== 'failed') record.toneSubscribed = true;
+    if (operationStatus(asCommsOperation(answer)) !== 'failed') record.toneSubscribed = true;
     return answer;
   }
 

@@ -1,5 +1,6 @@
 import type { Capabilities } from '@switchboard/core';
-import { type JsonObject, read } from './read.js';
+import type { CallResourceShape, ChatInfoShape, MeetingInfoShape, Wire } from './graphWire.js';
+import { read } from './read.js';
 
 /**
  * What kind of Graph call this is, which decides what it allows: a peer-to-peer call (`oneToOne`), a group call
@@ -43,9 +44,9 @@ export function isShapeChange(from: GraphCallShape | undefined, to: GraphCallSha
  * The shape a call resource shows by itself: `meeting` with `meetingInfo`, `group` with only `chatInfo`, or
  * nothing (a notification without them says nothing about the shape: updates may leave fields out).
  */
-export function shapeOfCall(call: JsonObject): GraphCallShape | undefined {
-  if (read.object(call.meetingInfo) !== undefined) return 'meeting';
-  if (read.object(call.chatInfo) !== undefined) return 'group';
+export function shapeOfCall(call: Wire<CallResourceShape>): GraphCallShape | undefined {
+  if (read.object<MeetingInfoShape>(call.meetingInfo) !== undefined) return 'meeting';
+  if (read.object<ChatInfoShape>(call.chatInfo) !== undefined) return 'group';
   return undefined;
 }
 
@@ -54,7 +55,7 @@ export function shapeOfCall(call: JsonObject): GraphCallShape | undefined {
  * call, with more than one target (the bot and others, so three or more in the call) a group call, else peer to
  * peer.
  */
-export function shapeOfIncomingCall(call: JsonObject): GraphCallShape {
+export function shapeOfIncomingCall(call: Wire<CallResourceShape>): GraphCallShape {
   const shape = shapeOfCall(call);
   if (shape !== undefined) return shape;
   const targets = call.targets;
