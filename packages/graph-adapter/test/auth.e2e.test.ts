@@ -79,7 +79,7 @@ describe('Graph notification authentication', () => {
   it('accepts a valid token and emits the incoming call', async () => {
     const { status } = await post(`Bearer ${await issuer.sign(valid)}`);
     expect(status).toBe(202);
-    expect(events.map((event) => event.type)).toEqual(['call.incoming']);
+    expect(events.map((event) => event.type)).toEqual(['call.incoming', 'call.capabilities']);
     expect(incoming).toHaveLength(1);
     expect(incoming[0]?.from.rawId).toBe('8:orgid:8A34A46B-3D17-4ADC-8DCE-DC4E7D572698');
   });
@@ -216,7 +216,7 @@ describe('Graph notification authentication turned off', () => {
         body,
       });
       expect(response.status).toBe(202);
-      expect(seen.map((event) => event.type)).toEqual(['call.incoming']);
+      expect(seen.map((event) => event.type)).toEqual(['call.incoming', 'call.capabilities']);
     } finally {
       await client.close();
       await webhook.close();

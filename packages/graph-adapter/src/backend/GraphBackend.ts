@@ -28,8 +28,14 @@ import {
   type WebhookRequest,
   type WebhookResult,
 } from '@switchboard/core';
+import {
+  type GraphCallShape,
+  isShapeChange,
+  shapeCapabilities,
+  shapeOfCall,
+} from '../normalize/callShape.js';
 import { normalizeGraphNotifications } from '../normalize/normalizeGraphNotifications.js';
-import { operationOutcome } from '../normalize/operationOutcome.js';
+import { operationOutcome, operationStatus } from '../normalize/operationOutcome.js';
 import { recoveredOperationEvents } from '../normalize/recoveredOperationEvents.js';
 import { callStateFromGraph } from '../state/callStateFromGraph.js';
 import { type GraphCallRecord, GraphCallRegistry } from '../state/GraphCallRegistry.js';
@@ -226,7 +232,8 @@ export class GraphBackend implements TelephonyBackend {
       operation: 'placeCall',
       operationId: request.operationId,
     });
-    return this.#handleFromCreated(created, 'outbound');
+    // v1 cloud-communications-calls: a bot calling one target makes a peer-to-peer call, several a group call.
+    return this.#handleFromCreated(created, 'outbound', request.targets.length > 1 ? 'group' : 'oneToOne');
   }
 
   async connect(request: ConnectRequest): Promise<CallHandle> {
@@ -264,7 +271,7 @@ export class GraphBackend implements TelephonyBackend {
       operation: 'connect',
       operationId: request.operationId,
     });
-    return this.#handleFromCreated(created, 'outbound');
+    return this.#handleFromCreated(created, 'outbound', 'meeting');
   }
 
   async answer(incoming: IncomingEvent, request: AnswerRequest): Promise<CallHandle> {
@@ -606,6 +613,14 @@ export class GraphBackend implements TelephonyBackend {
         if (event.state === 'disconnected') this.#stopCall(event.callId);
         else if (isEstablished(event.state) && !record.established) this.#onEstablished(record);
         return;
+      case 'call.capabilities': {
+        // Announced once per change of the call's shape (a peer-to-peer call may become a group call).
+        const shape = event.because as GraphCallShape | undefined;
+        if (shape === undefined || !isShapeChange(record.shape, shape)) return;
+        record.shape = shape;
+        out.push(event);
+        return;
+      }
       case 'participants.updated':
         // Graph lists the bot itself (its application or application instance): the roster says which entry it is.
         out.push({ ...event, participants: markBot(event.participants, this.#botRawIds) });
@@ -735,7 +750,7 @@ export class GraphBackend implements TelephonyBackend {
     state: 'active' | 'inactive',
     recordingId: string | undefined,
   ): void {
-    if (asCommsOperation(answer)?.status?.toLowerCase() !== 'completed') return;
+    if (operationStatus(asCommsOperation(answer)) !== 'completed') return;
     this.#emit([
       this.#synthetic(
         callId,
@@ -753,7 +768,7 @@ export class GraphBackend implements TelephonyBackend {
   ): Promise<unknown> {
     if (record.toneSubscribed) return { status: 'completed' };
     const answer = await post('/subscribeToTone');
-    if (asCommsOperation(answer)?.status?.toLowerCase() !== 'failed') record.toneSubscribed = true;
+    if (operationStatus(asCommsOperation(answer)) !== 'failed') record.toneSubscribed = true;
     return answer;
   }
 
@@ -782,7 +797,11 @@ export class GraphBackend implements TelephonyBackend {
     };
   }
 
-  #handleFromCreated(created: unknown, direction: 'inbound' | 'outbound'): CallHandle {
+  #handleFromCreated(
+    created: unknown,
+    direction: 'inbound' | 'outbound',
+    requested: GraphCallShape,
+  ): CallHandle {
     const call = asRecord(created);
     if (typeof call.id !== 'string' || call.id === '') {
       throw new TelephonyError('backend', 'Graph created a call but returned no call id', {
@@ -795,6 +814,16 @@ export class GraphBackend implements TelephonyBackend {
     const record = this.#calls.ensure(callId);
     record.direction = direction;
     const state = callStateFromGraph(call.state);
+    // What the call allows is known now: from the request, unless the created call names its meeting coordinates.
+    const shape = shapeOfCall(call) ?? requested;
+    this.#emit([
+      this.#synthetic(
+        callId,
+        'call.capabilities',
+        { capabilities: shapeCapabilities(shape), because: shape },
+        created,
+      ),
+    ]);
     if (isEstablished(state) && !record.established) this.#onEstablished(record);
     const correlationId = typeof call.callChainId === 'string' ? call.callChainId : undefined;
     return {

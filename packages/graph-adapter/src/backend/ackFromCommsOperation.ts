@@ -5,6 +5,7 @@ import {
   settlementRules,
   TelephonyError,
 } from '@switchboard/core';
+import type { CommsOperationShape, Wire } from '../normalize/graphWire.js';
 import { operationOutcome } from '../normalize/operationOutcome.js';
 
 /**
@@ -12,13 +13,7 @@ import { operationOutcome } from '../normalize/operationOutcome.js';
  * untrusted input whose `status` arrives in either case (`Running`, `running`) while the generated
  * `OperationStatus` admits only the capitalised form, and subtypes add `completionReason`.
  */
-export interface CommsOperation {
-  readonly id?: string;
-  readonly status?: string;
-  readonly clientContext?: string;
-  readonly resultInfo?: unknown;
-  readonly completionReason?: string;
-}
+export type CommsOperation = Wire<CommsOperationShape>;
 
 /** Reads a response body as a commsOperation, if it is one. */
 export function asCommsOperation(body: unknown): CommsOperation | undefined {

@@ -5,8 +5,8 @@ import type {
   TelephonyEventOf,
   TelephonyEventType,
 } from '@switchboard/core';
+import type { CommsNotificationShape, Wire } from './graphWire.js';
 import type { GraphResource } from './parseGraphResourceUrl.js';
-import type { JsonObject } from './read.js';
 
 /** A short, stable key for a result, for event ids. */
 export function resultKey(reason: ResultInfo | undefined): string {
@@ -21,7 +21,7 @@ export function resultKey(reason: ResultInfo | undefined): string {
  */
 export class GraphNotification {
   /** The notification element itself (the events' `raw`). */
-  readonly element: JsonObject;
+  readonly element: Wire<CommsNotificationShape>;
   readonly changeType: string;
   /** The resource path with a leading `/` (from `resourceUrl`, else the legacy `resource`), or `''`. */
   readonly path: string;
@@ -40,7 +40,7 @@ export class GraphNotification {
 
   constructor(
     out: TelephonyEvent[],
-    element: JsonObject,
+    element: Wire<CommsNotificationShape>,
     changeType: string,
     path: string,
     resource: GraphResource,

@@ -1,5 +1,9 @@
 import type { Identity } from '@switchboard/core';
+import type { IdentitySetShape, IdentityShape, Wire } from './graphWire.js';
 import { type JsonObject, read } from './read.js';
+
+/** The identity kinds of a communications identity set (v1 `resources/communicationsidentityset.md`). */
+type IdentityKind = keyof IdentitySetShape;
 
 // When an identitySet carries several identities, the most specific party wins: the kinds that compare equal
 // across backends first, then the Teams kinds, then the ones the contract leaves `unknown`.
@@ -14,16 +18,16 @@ const precedence = [
   'onPremises',
   'device',
   'assertedIdentity',
-] as const;
+] as const satisfies readonly IdentityKind[];
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 // The identities are built here rather than with core's constructors (`teamsUser`, `phone`, …), which copy the
 // object to add a display name: this runs for every roster entry. The raw ids are those of the contract table,
 // and the tests check them against core's `identityFromRawId`.
-function fromEntry(key: string, entry: JsonObject, id: string): Identity {
+function fromEntry(key: string, entry: Wire<IdentityShape>, id: string): Identity {
   let identity: Mutable<Identity>;
-  switch (key) {
+  switch (key as IdentityKind) {
     case 'azureCommunicationServicesUser':
       identity = { kind: 'acsUser', id, rawId: id };
       break;
@@ -58,7 +62,7 @@ function unknownOf(displayName: string | undefined): Identity {
 
 // The rank of an identitySet key in `precedence`, or -1.
 function rankOf(key: string): number {
-  switch (key) {
+  switch (key as IdentityKind) {
     case 'azureCommunicationServicesUser':
       return 0;
     case 'phone':
@@ -99,6 +103,7 @@ function fromSet(set: JsonObject, depth: number): Identity {
   let otherName: string | undefined;
   for (const key in set) {
     if (!Object.hasOwn(set, key) || key.charCodeAt(0) === 64 /* @ */) continue;
+    // An identity of a known kind, or under another key a nested set: read as any object until it is known.
     const entry = read.object(set[key]);
     if (entry === undefined) continue;
     const rank = rankOf(key);

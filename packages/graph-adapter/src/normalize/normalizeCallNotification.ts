@@ -1,12 +1,26 @@
+import type * as Graph from '@microsoft/microsoft-graph-types';
+import type * as GraphBeta from '@microsoft/microsoft-graph-types-beta';
 import type { CallState, DtmfTone, MeetingInfo } from '@switchboard/core';
 import { parseDtmfTone, parseResultInfo } from '@switchboard/core';
+import { type GraphCallShape, shapeCapabilities, shapeOfCall, shapeOfIncomingCall } from './callShape.js';
 import { type GraphNotification, resultKey } from './GraphNotification.js';
+import type {
+  CallResourceShape,
+  ChatInfoShape,
+  IdentitySetShape,
+  IdentityShape,
+  MeetingInfoShape,
+  ParticipantInfoShape,
+  ToneInfoShape,
+  Wire,
+} from './graphWire.js';
 import { identityFromGraph } from './identityFromGraph.js';
-import { type JsonObject, read } from './read.js';
+import { read } from './read.js';
 
 /** Graph `call.state` → the unified state, per the table of the event contract. */
 function stateOf(state: string): CallState {
-  switch (state) {
+  // Cast so the compiler checks each case against the generated enum: beta's, which adds `ringing` (v1 lacks it).
+  switch (state as GraphBeta.CallState) {
     case 'incoming':
       return 'incoming';
     case 'establishing':
@@ -35,7 +49,7 @@ function stateOf(state: string): CallState {
 // Graph's toneInfo names (`tone0`…`tone9`, `star`, `pound`, `a`…`d`) read directly, as tones arrive in bursts;
 // core's parser reads any other spelling.
 function toneOf(value: unknown): DtmfTone | undefined {
-  switch (value) {
+  switch (value as Graph.Tone) {
     case 'tone0':
       return '0';
     case 'tone1':
@@ -74,9 +88,9 @@ function toneOf(value: unknown): DtmfTone | undefined {
   return typeof tone === 'string' && tone.length === 1 ? tone : undefined;
 }
 
-function meetingOf(call: JsonObject): MeetingInfo | undefined {
-  const chat = read.object(call.chatInfo);
-  const info = read.object(call.meetingInfo);
+function meetingOf(call: Wire<CallResourceShape>): MeetingInfo | undefined {
+  const chat = read.object<ChatInfoShape>(call.chatInfo);
+  const info = read.object<MeetingInfoShape>(call.meetingInfo);
   if (chat === undefined && info === undefined) return undefined;
   const meeting: { -readonly [K in keyof MeetingInfo]: MeetingInfo[K] } = {};
   const threadId = read.string(chat?.threadId);
@@ -85,17 +99,18 @@ function meetingOf(call: JsonObject): MeetingInfo | undefined {
   if (messageId !== undefined) meeting.messageId = messageId;
   const joinUrl = read.string(info?.joinWebUrl) ?? read.string(info?.joinUrl);
   if (joinUrl !== undefined) meeting.joinUrl = joinUrl;
-  const organizerSet = read.object(info?.organizer);
+  const organizerSet = read.object<IdentitySetShape>(info?.organizer);
   if (organizerSet !== undefined) meeting.organizer = identityFromGraph(organizerSet);
-  const tenantId = read.string(read.object(organizerSet?.user)?.tenantId) ?? read.string(call.tenantId);
+  const tenantId =
+    read.string(read.object<IdentityShape>(organizerSet?.user)?.tenantId) ?? read.string(call.tenantId);
   if (tenantId !== undefined) meeting.tenantId = tenantId;
   return meeting;
 }
 
-function incoming(call: JsonObject, notification: GraphNotification): void {
-  const source = read.object(call.source);
+function incoming(call: Wire<CallResourceShape>, notification: GraphNotification): void {
+  const source = read.object<ParticipantInfoShape>(call.source);
   const targets = call.targets;
-  const firstTarget = Array.isArray(targets) ? read.object(targets[0]) : undefined;
+  const firstTarget = Array.isArray(targets) ? read.object<ParticipantInfoShape>(targets[0]) : undefined;
   const from = identityFromGraph(source?.identity);
   const meeting = meetingOf(call);
   notification.add('call.incoming', {
@@ -104,17 +119,24 @@ function incoming(call: JsonObject, notification: GraphNotification): void {
     ...(from.displayName === undefined ? {} : { callerDisplayName: from.displayName }),
     ...(meeting === undefined ? {} : { meeting }),
   });
+  capabilities(shapeOfIncomingCall(call), notification);
+}
+
+// What the call allows, as soon as its shape is known; the backend passes on only a change (GraphBackend).
+function capabilities(shape: GraphCallShape, notification: GraphNotification): void {
+  notification.add('call.capabilities', { capabilities: shapeCapabilities(shape), because: shape });
 }
 
 /**
  * Normalizes a notification on `/communications/calls/{id}`: an incoming call, a state change (with the transfer
- * outcomes it implies), a deleted call, or a DTMF tone (`toneInfo`).
+ * outcomes it implies), a deleted call, or a DTMF tone (`toneInfo`). An incoming call, and a call resource with
+ * meeting coordinates, also say what the call allows (`call.capabilities`, by its shape: `callShape.ts`).
  */
 export function normalizeCallNotification(notification: GraphNotification): void {
-  const call = read.firstObject(notification.data);
+  const call = read.firstObject<CallResourceShape>(notification.data);
   const state = read.string(call?.state);
   const reason = parseResultInfo(call?.resultInfo);
-  const toneInfo = read.object(call?.toneInfo);
+  const toneInfo = read.object<ToneInfoShape>(call?.toneInfo);
   const sequenceId = read.number(toneInfo?.sequenceId);
   notification.correlationId = read.string(call?.callChainId);
   notification.identify(
@@ -144,6 +166,9 @@ export function normalizeCallNotification(notification: GraphNotification): void
       notification.add('transfer.failed', { reason });
     }
   }
+  // A call resource naming meeting coordinates is a group call or meeting (a peer-to-peer call escalated).
+  const shape = call === undefined ? undefined : shapeOfCall(call);
+  if (shape !== undefined) capabilities(shape, notification);
   if (toneInfo !== undefined) {
     const tone = toneOf(toneInfo.tone);
     if (tone !== undefined) {

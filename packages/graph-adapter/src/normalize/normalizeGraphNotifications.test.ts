@@ -75,6 +75,17 @@ const expected: Record<string, readonly Record<string, unknown>[]> = {
   ],
   'call-establishing-meeting__v1-create-call-ex5.json': [
     { type: 'call.state', callId: '2f1a1100-b174-40a0-aba7-0b405e01ed92', state: 'connecting' },
+    {
+      type: 'call.capabilities',
+      because: 'meeting',
+      capabilities: {
+        addParticipant: true,
+        cancelAddParticipant: true,
+        muteParticipant: true,
+        muteSelf: true,
+        unmuteSelf: true,
+      },
+    },
   ],
   'call-establishing__v1-call-answer-ex1.json': [
     { type: 'call.state', callId: '57DAB8B1894C409AB240BD8BEAE78896', state: 'connecting' },
@@ -95,6 +106,17 @@ const expected: Record<string, readonly Record<string, unknown>[]> = {
       },
       callerDisplayName: 'Test User',
     },
+    {
+      type: 'call.capabilities',
+      because: 'oneToOne',
+      capabilities: {
+        addParticipant: false,
+        cancelAddParticipant: false,
+        muteParticipant: false,
+        muteSelf: false,
+        unmuteSelf: false,
+      },
+    },
   ],
   'call-incoming-p2p-typed__v1-call-answer-ex2.json': [
     {
@@ -102,6 +124,17 @@ const expected: Record<string, readonly Record<string, unknown>[]> = {
       callId: '57DAB8B1894C409AB240BD8BEAE78896',
       from: { kind: 'teamsUser', userId: '8A34A46B-3D17-4ADC-8DCE-DC4E7D572698' },
       to: { kind: 'teamsApp', appId: '8A34A46B-3D17-4ADC-8DCE-DC4E7D572698' },
+    },
+    {
+      type: 'call.capabilities',
+      because: 'oneToOne',
+      capabilities: {
+        addParticipant: false,
+        cancelAddParticipant: false,
+        muteParticipant: false,
+        muteSelf: false,
+        unmuteSelf: false,
+      },
     },
   ],
   'call-incoming-policy-recording__v1-call-answer-ex3.json': [
@@ -113,6 +146,17 @@ const expected: Record<string, readonly Record<string, unknown>[]> = {
       to: { kind: 'teamsApp', rawId: '28:orgid:832899f8-2ea1-4604-8413-27bd2892079f' },
       meeting: { tenantId: '932899f8-2ea1-4604-8413-27bd2892079f' },
     },
+    {
+      type: 'call.capabilities',
+      because: 'meeting',
+      capabilities: {
+        addParticipant: true,
+        cancelAddParticipant: true,
+        muteParticipant: true,
+        muteSelf: true,
+        unmuteSelf: true,
+      },
+    },
   ],
   'call-incoming-targets-multi__v1-call-redirect-ex2.json': [
     {
@@ -120,6 +164,17 @@ const expected: Record<string, readonly Record<string, unknown>[]> = {
       callId: '481f0b00-ffff-4ca1-8c67-a5f1e31e8e82',
       from: { kind: 'teamsUser', rawId: '8:orgid:ec040873-8235-45fd-a403-c7259a5a548e' },
       to: { kind: 'teamsApp', appId: '24701998-1a73-4d42-8085-bf46ed0ae039', displayName: 'test bot' },
+    },
+    {
+      type: 'call.capabilities',
+      because: 'oneToOne',
+      capabilities: {
+        addParticipant: false,
+        cancelAddParticipant: false,
+        muteParticipant: false,
+        muteSelf: false,
+        unmuteSelf: false,
+      },
     },
   ],
   'call-terminated-redirected-answeredby__v1-call-redirect-ex3.jsonc': [
@@ -922,5 +977,49 @@ describe('normalizeGraphNotifications: every documented address (docs/graph-call
       ['play.completed', 'p'],
       ['hold.failed', 'h'],
     ]);
+  });
+});
+
+// v1 participant-invite, participant-mute, call-mute, call-unmute: "only supported for group calls";
+// cloud-communications-calls: one caller and the bot make a peer-to-peer call, meeting coordinates a group call.
+describe('normalizeGraphNotifications: what a call allows', () => {
+  const groupOnly = ['addParticipant', 'cancelAddParticipant', 'muteParticipant', 'muteSelf', 'unmuteSelf'];
+  const caller = { identity: { user: { id: 'caller' } } };
+  const bot = { identity: { application: { id: 'bot' } } };
+
+  it('says a peer-to-peer incoming call allows no invite and no mute', () => {
+    const events = normalize(callUpdate({ state: 'incoming', source: caller, targets: [bot] }, 'created'));
+    expect(events.map((event) => event.type)).toEqual(['call.incoming', 'call.capabilities']);
+    expect(events[1]).toMatchObject({ callId: call, because: 'oneToOne' });
+    const { capabilities } = events[1] as Extract<TelephonyEvent, { type: 'call.capabilities' }>;
+    expect(Object.keys(capabilities).sort()).toEqual([...groupOnly].sort());
+    expect(Object.values(capabilities).every((allowed) => allowed === false)).toBe(true);
+    expect(events[1]?.eventId).not.toBe(events[0]?.eventId);
+  });
+
+  it.each([
+    ['group', { chatInfo: { threadId: '19:x@thread.v2' } }],
+    ['meeting', { meetingInfo: { '@odata.type': '#microsoft.graph.tokenMeetingInfo', token: 't' } }],
+    ['group', { targets: [bot, { identity: { user: { id: 'other' } } }] }],
+  ])('says an incoming %s call keeps them', (because, fields) => {
+    const events = normalize(
+      callUpdate({ state: 'incoming', source: caller, targets: [bot], ...fields }, 'created'),
+    );
+    const allowed = events.find((event) => event.type === 'call.capabilities');
+    expect(allowed).toMatchObject({ because });
+    const { capabilities } = allowed as Extract<TelephonyEvent, { type: 'call.capabilities' }>;
+    expect(Object.values(capabilities).every((value) => value === true)).toBe(true);
+  });
+
+  it('reads a call update naming meeting coordinates as a group call, and one without them as nothing new', () => {
+    expect(
+      normalize(callUpdate({ state: 'established', chatInfo: { threadId: '19:y@thread.v2' } })),
+    ).toMatchObject([
+      { type: 'call.state', state: 'connected' },
+      { type: 'call.capabilities', because: 'group', capabilities: { addParticipant: true } },
+    ]);
+    expect(
+      normalize(callUpdate({ state: 'established', chatInfo: null, meetingInfo: null })).map((e) => e.type),
+    ).toEqual(['call.state']);
   });
 });

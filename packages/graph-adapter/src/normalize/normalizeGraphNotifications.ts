@@ -1,11 +1,12 @@
 import type { TelephonyEvent } from '@switchboard/core';
 import { TelephonyError } from '@switchboard/core';
 import { GraphNotification } from './GraphNotification.js';
+import type { CommsNotificationShape, ContentSharingSessionShape, Wire } from './graphWire.js';
 import { normalizeCallNotification } from './normalizeCallNotification.js';
 import { normalizeOperationNotification } from './normalizeOperationNotification.js';
 import { normalizeParticipantsNotification } from './normalizeParticipantsNotification.js';
 import { type GraphResource, parseGraphResourceUrl } from './parseGraphResourceUrl.js';
-import { type JsonObject, read } from './read.js';
+import { read } from './read.js';
 
 /** Options of `normalizeGraphNotifications`. */
 export interface NormalizeOptions {
@@ -41,7 +42,7 @@ function parseBody(body: unknown): unknown {
   }
 }
 
-function isNotificationLike(object: JsonObject): boolean {
+function isNotificationLike(object: Wire<CommsNotificationShape>): boolean {
   return (
     typeof object.changeType === 'string' ||
     typeof object.resourceUrl === 'string' ||
@@ -54,7 +55,7 @@ function isNotificationLike(object: JsonObject): boolean {
 // The notification elements of a body, not copied: each is checked to be an object when it is normalized.
 function notificationsOf(parsed: unknown): readonly unknown[] {
   if (Array.isArray(parsed)) return parsed;
-  const body = read.object(parsed);
+  const body = read.object<CommsNotificationShape & { readonly value: unknown }>(parsed);
   if (body === undefined) throw invalid('body is not a JSON object');
   if (body.value !== undefined) {
     if (!Array.isArray(body.value)) throw invalid('value is not an array');
@@ -104,7 +105,7 @@ function normalizeContentSharing(notification: GraphNotification): void {
   if (resource.sessionId !== undefined) sessionIds.push(resource.sessionId);
   const items = Array.isArray(data) ? data : [data];
   for (const item of items) {
-    const id = read.string(read.object(item)?.id);
+    const id = read.string(read.object<ContentSharingSessionShape>(item)?.id);
     if (id !== undefined && !sessionIds.includes(id)) sessionIds.push(id);
   }
   notification.identify(`${notification.path}|${changeType}|${sessionIds.join(',')}`);
@@ -141,7 +142,11 @@ function rosterAddressedToOperations(resource: GraphResource, data: unknown): bo
   return type === 'participant' || type === 'deltaparticipants';
 }
 
-function normalizeElement(element: JsonObject, receivedAt: string, out: TelephonyEvent[]): void {
+function normalizeElement(
+  element: Wire<CommsNotificationShape>,
+  receivedAt: string,
+  out: TelephonyEvent[],
+): void {
   const resourceUrl = read.string(element.resourceUrl);
   const legacy = read.string(element.resource);
   let path = pathOf(resourceUrl);
@@ -187,7 +192,7 @@ export function normalizeGraphNotifications(body: unknown, options?: NormalizeOp
     if (elements.length === 0) return events;
     const receivedAt = isoTime(options?.receivedAt) ?? isoOf(Date.now());
     for (let i = 0; i < elements.length; i++) {
-      const element = read.object(elements[i]);
+      const element = read.object<CommsNotificationShape>(elements[i]);
       if (element === undefined) throw invalid(`notification ${i} is not an object`);
       normalizeElement(element, receivedAt, events);
     }

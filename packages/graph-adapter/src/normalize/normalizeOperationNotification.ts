@@ -1,9 +1,12 @@
 import type { ResultInfo, TelephonyEvent } from '@switchboard/core';
 import { parseResultInfo } from '@switchboard/core';
 import { type GraphNotification, resultKey } from './GraphNotification.js';
+import type { CommsOperationShape, ParticipantInfoShape, Wire } from './graphWire.js';
 import { identityFromGraph } from './identityFromGraph.js';
 import { type OperationOutcome, operationOutcome, operationStatus } from './operationOutcome.js';
-import { type JsonObject, read } from './read.js';
+import { read } from './read.js';
+
+type Operation = Wire<CommsOperationShape>;
 
 // The operation types that have events of their own, by lower-case name for a lenient match.
 const typesWithEvents: ReadonlyMap<string, string> = new Map(
@@ -36,14 +39,14 @@ function canonicalType(type: string): string {
   }
 }
 
-function invitees(operation: JsonObject): readonly unknown[] {
+function invitees(operation: Operation): readonly unknown[] {
   const participants = operation.participants;
   return Array.isArray(participants) && participants.length > 0 ? participants : [undefined];
 }
 
-function recordingState(operation: JsonObject, status: string): string {
+function recordingState(operation: Operation, status: string): string {
   // Graph's operation does not echo the requested status; a recordingStatus field is read where one is sent.
-  switch (operation.recordingStatus) {
+  switch (operation.recordingStatus as CommsOperationShape['recordingStatus']) {
     case 'recording':
       return 'active';
     case 'notRecording':
@@ -55,7 +58,7 @@ function recordingState(operation: JsonObject, status: string): string {
 
 interface Outcome {
   readonly notification: GraphNotification;
-  readonly operation: JsonObject;
+  readonly operation: Operation;
   readonly status: string;
   readonly outcome: OperationOutcome;
   readonly reason: ResultInfo | undefined;
@@ -87,7 +90,7 @@ function knownEvent(type: string, outcome: Outcome): TelephonyEvent | typeof not
       const eventType = completed ? 'participant.added' : 'participant.addFailed';
       let last: TelephonyEvent | undefined;
       for (const invitee of invitees(operation)) {
-        const participant = identityFromGraph(read.object(invitee)?.identity);
+        const participant = identityFromGraph(read.object<ParticipantInfoShape>(invitee)?.identity);
         last = notification.add(
           eventType,
           reason === undefined ? { participant } : { participant, reason },
@@ -142,7 +145,7 @@ function knownEvent(type: string, outcome: Outcome): TelephonyEvent | typeof not
  * carrying `operationId`.
  */
 export function normalizeOperationNotification(notification: GraphNotification): void {
-  const operation = read.firstObject(notification.data) ?? {};
+  const operation: Operation = read.firstObject<CommsOperationShape>(notification.data) ?? {};
   const type = read.odataType(operation) ?? 'commsOperation';
   // Statuses are compared in lower case: Graph writes `Running`/`Completed` as often as `running`/`completed`.
   const status = operationStatus(operation);

@@ -1,7 +1,8 @@
 import type { Participant } from '@switchboard/core';
 import type { GraphNotification } from './GraphNotification.js';
+import type { DeltaParticipantsShape, ParticipantInfoShape, ParticipantShape, Wire } from './graphWire.js';
 import { identityFromGraph } from './identityFromGraph.js';
-import { type JsonObject, read } from './read.js';
+import { read } from './read.js';
 
 type MutableParticipant = { -readonly [K in keyof Participant]: Participant[K] };
 
@@ -49,8 +50,8 @@ class RosterSignature {
 class RosterReader {
   readonly signature = new RosterSignature();
 
-  participant(entry: JsonObject, removedByChange: boolean): Participant {
-    const info = read.object(entry.info);
+  participant(entry: Wire<ParticipantShape>, removedByChange: boolean): Participant {
+    const info = read.object<ParticipantInfoShape>(entry.info);
     const participant: MutableParticipant = {
       identity: identityFromGraph(info?.identity),
       isMuted: entry.isMuted === true,
@@ -79,7 +80,7 @@ class RosterReader {
   list(entries: readonly unknown[], removedByChange: boolean): Participant[] {
     const participants: Participant[] = [];
     for (const item of entries) {
-      const entry = read.object(item);
+      const entry = read.object<ParticipantShape>(item);
       if (entry !== undefined) participants.push(this.participant(entry, removedByChange));
     }
     return participants;
@@ -116,7 +117,8 @@ export function normalizeParticipantsNotification(notification: GraphNotificatio
   const plain: Participant[] = [];
   const deltas: { participants: Participant[]; sequenceNumber: number | undefined }[] = [];
   for (const item of items) {
-    const entry = read.object(item);
+    // A participant, or a delta roster's update (`deltaParticipants`): one read for both, told apart by shape.
+    const entry = read.object<ParticipantShape & DeltaParticipantsShape>(item);
     if (entry === undefined) continue;
     if (Array.isArray(entry.participants)) {
       const sequenceNumber = read.number(entry.sequenceNumber);

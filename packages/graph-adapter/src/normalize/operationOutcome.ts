@@ -1,3 +1,5 @@
+import type { CommsOperationShape, CompletionReasonText, OperationStatusText, Wire } from './graphWire.js';
+
 /**
  * How a Graph `commsOperation` ended, read from its `status` and `completionReason` (v1
  * `resources/commsoperation.md`, `resources/senddtmftonesoperation.md`, v1 `call-record`,
@@ -12,9 +14,12 @@ export type OperationOutcome = 'pending' | 'succeeded' | 'failed' | 'canceled';
 
 // The completion reasons that mean the operation was canceled (SendDtmfCompletionReason,
 // PlayPromptCompletionReason, RecordCompletionReason in the generated types).
-const canceledReasons = new Set(['mediaoperationcanceled', 'operationcanceled']);
+const canceledReasons: ReadonlySet<string> = new Set<CompletionReasonText>([
+  'mediaoperationcanceled',
+  'operationcanceled',
+]);
 // recordResponse ends these ways with a recording (RecordCompletionReason); every other reason is no success.
-const successReasons = new Set([
+const successReasons: ReadonlySet<string> = new Set<CompletionReasonText>([
   'completedsuccessfully',
   'stoptonedetected',
   'maxrecorddurationreached',
@@ -22,11 +27,10 @@ const successReasons = new Set([
 ]);
 
 /** The fields of a commsOperation (or subtype) the outcome is read from. */
-export interface OperationOutcomeFields {
-  readonly status?: unknown;
-  readonly completionReason?: unknown;
-  readonly resultInfo?: unknown;
-}
+export type OperationOutcomeFields = Pick<
+  Wire<CommsOperationShape>,
+  'status' | 'completionReason' | 'resultInfo'
+>;
 
 function isCanceledResult(resultInfo: unknown): boolean {
   if (typeof resultInfo !== 'object' || resultInfo === null) return false;
@@ -42,12 +46,14 @@ export function operationStatus(operation: OperationOutcomeFields | undefined): 
 /** How an operation ended, or `pending` while it has not (`notStarted`, `running`, no status). */
 export function operationOutcome(operation: OperationOutcomeFields | undefined): OperationOutcome {
   const status = operationStatus(operation);
-  if (status !== 'completed' && status !== 'failed') return 'pending';
+  const completed: OperationStatusText = 'completed';
+  const failed: OperationStatusText = 'failed';
+  if (status !== completed && status !== failed) return 'pending';
   const reason =
     typeof operation?.completionReason === 'string' ? operation.completionReason.toLowerCase() : undefined;
   if ((reason !== undefined && canceledReasons.has(reason)) || isCanceledResult(operation?.resultInfo)) {
     return 'canceled';
   }
-  if (status === 'failed') return 'failed';
+  if (status === failed) return 'failed';
   return reason === undefined || successReasons.has(reason) ? 'succeeded' : 'failed';
 }

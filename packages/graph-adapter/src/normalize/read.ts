@@ -1,6 +1,14 @@
+import type { Wire } from './graphWire.js';
+
 /** A JSON object read from an untrusted payload: every value may be of any JSON type. */
 export type JsonObject = Readonly<Record<string, unknown>>;
 
+/**
+ * An object, seen as the generated Graph type `T` names it (`Wire<T>`: its property names, each value untrusted),
+ * or as any JSON object without `T`.
+ */
+function object(value: unknown): JsonObject | undefined;
+function object<T>(value: unknown): Wire<T> | undefined;
 function object(value: unknown): JsonObject | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as JsonObject)
@@ -23,6 +31,8 @@ function boolean(value: unknown): boolean | undefined {
 }
 
 /** The first object of a value that is an object or an array of them (Graph's `resourceData`). */
+function firstObject(value: unknown): JsonObject | undefined;
+function firstObject<T>(value: unknown): Wire<T> | undefined;
 function firstObject(value: unknown): JsonObject | undefined {
   if (!Array.isArray(value)) return object(value);
   for (const item of value) {
@@ -33,7 +43,7 @@ function firstObject(value: unknown): JsonObject | undefined {
 }
 
 // `#microsoft.graph.playPromptOperation` → `playPromptOperation`.
-function odataType(value: JsonObject | undefined): string | undefined {
+function odataType(value: { readonly '@odata.type'?: unknown } | undefined): string | undefined {
   const type = string(value?.['@odata.type']);
   if (type === undefined) return undefined;
   const start = type.charCodeAt(0) === 35 /* # */ ? 1 : 0;

@@ -1,3 +1,5 @@
+import type { GraphCallShape } from '../normalize/callShape.js';
+
 /**
  * What the adapter remembers of one call between requests and notifications: only what Graph's wire needs from a
  * bot and the core cannot know. The call's state, roster, tones, holds and operations are the core's.
@@ -10,6 +12,8 @@ export interface GraphCallRecord {
   established: boolean;
   /** subscribeToTone has succeeded on this call (Graph has no unsubscribe: it is asked for once). */
   toneSubscribed: boolean;
+  /** Peer to peer, group or meeting, once known: what the call allows was announced for this shape. */
+  shape: GraphCallShape | undefined;
 }
 
 /** The adapter's per-call records, created on first use and dropped when the call ends. */
@@ -33,7 +37,7 @@ export class GraphCallRegistry {
 
   /** A fresh record that is not kept (for a call that already ended). */
   detached(callId: string): GraphCallRecord {
-    return { callId, direction: undefined, established: false, toneSubscribed: false };
+    return { callId, direction: undefined, established: false, toneSubscribed: false, shape: undefined };
   }
 
   /** Forgets a call. */

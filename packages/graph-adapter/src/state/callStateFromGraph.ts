@@ -1,6 +1,8 @@
+import type * as GraphBeta from '@microsoft/microsoft-graph-types-beta';
 import type { CallState } from '@switchboard/core';
 
-const states: Readonly<Record<string, CallState>> = {
+// Keyed by beta's generated enum (v1's lacks `ringing`), so the compiler checks each name.
+const states: Readonly<Record<GraphBeta.CallState, CallState>> = {
   incoming: 'incoming',
   establishing: 'connecting',
   ringing: 'ringing',
@@ -11,9 +13,12 @@ const states: Readonly<Record<string, CallState>> = {
   redirecting: 'redirecting',
   terminating: 'disconnecting',
   terminated: 'disconnected',
+  unknownFutureValue: 'unknown',
 };
 
 /** The unified state of a Graph `call.state` (as read by GET); anything else is `unknown`. */
 export function callStateFromGraph(state: unknown): CallState {
-  return typeof state === 'string' ? (states[state] ?? 'unknown') : 'unknown';
+  return typeof state === 'string' && Object.hasOwn(states, state)
+    ? states[state as GraphBeta.CallState]
+    : 'unknown';
 }
