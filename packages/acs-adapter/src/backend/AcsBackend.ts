@@ -43,7 +43,7 @@ import type { AcsWebhookAuth } from '../webhook/AcsWebhookAuth.js';
 import { AcsWebhookHandler } from '../webhook/AcsWebhookHandler.js';
 import { AcsCallRecord as CallRecord } from './AcsCallRecord.js';
 import { AcsConnectionCache } from './AcsConnectionCache.js';
-import { AcsEventEnricher } from './AcsEventEnricher.js';
+import { AcsEventEnricher, type AnswerIdentities } from './AcsEventEnricher.js';
 import { AcsHoldWatch } from './AcsHoldWatch.js';
 import { AcsMedia } from './AcsMedia.js';
 import type { AcsRetryOptions } from './acsRetryPolicy.js';
@@ -358,6 +358,7 @@ export class AcsBackend implements TelephonyBackend {
           : undefined;
     if (record && self) record.self = self;
     this.#enricher.learnSelf(self);
+    this.#enricher.learnAnswer(handle.callId, answerIdentities(result.callConnectionProperties));
     return handle;
   }
 
@@ -378,6 +379,7 @@ export class AcsBackend implements TelephonyBackend {
       record.self = answeredby ? identityFromCommunicationIdentifier(answeredby) : incoming.to;
       this.#enricher.learnSelf(record.self);
     }
+    this.#enricher.learnAnswer(handle.callId, answerIdentities(result.callConnectionProperties));
     return handle;
   }
 
@@ -779,6 +781,17 @@ export class AcsBackend implements TelephonyBackend {
       throw failure;
     }
   }
+}
+
+// The answer's (and connect's) response: `answeredFor` is the phone number the caller dialled, when the call came
+// through one (REST spec 2025-05-15, `CallConnectionProperties`, example AnswerCall.json); `answeredBy` is the
+// identity the bot answered as (java-rest R7).
+function answerIdentities(properties: CallConnectionProperties): AnswerIdentities {
+  const { answeredFor, answeredby } = properties;
+  return {
+    ...(answeredFor !== undefined ? { answeredFor: identityFromCommunicationIdentifier(answeredFor) } : {}),
+    ...(answeredby !== undefined ? { answeredBy: identityFromCommunicationIdentifier(answeredby) } : {}),
+  };
 }
 
 function callerIdOption(callerId: { phoneNumber: string } | undefined): {

@@ -13,6 +13,8 @@ export class AcsEventEnricher {
   // Streaming and transcription operations in flight, per call: their events carry no operationContext in any
   // recording (RECORDED-FLOWS "Facts"), so they settle on the call's matching state event.
   readonly #streaming = new Map<string, { kind: StreamingKind; operationId: string }[]>();
+  // Who answered a call and for which number (the answer's response), until its CallConnected carries them.
+  readonly #answers = new Map<string, AnswerIdentities>();
 
   /** A start/stop/update of media streaming or transcription was sent on a call. */
   expectStreamingState(callId: string, kind: StreamingKind, operationId: string): void {
@@ -32,11 +34,21 @@ export class AcsEventEnricher {
     if (recordingId !== undefined) this.#recordings.set(unpadded(recordingId), callId);
   }
 
+  /**
+   * What the answer's response (or the connect's) said about the bot's identities in a call: `answeredFor` (the
+   * phone number dialled) and `answeredBy`. They go on the call's `call.state: connected`.
+   */
+  learnAnswer(callId: string, answer: AnswerIdentities): void {
+    if (answer.answeredFor !== undefined || answer.answeredBy !== undefined)
+      this.#answers.set(callId, answer);
+  }
+
   /** The call is over: forget what routes to it. */
   forget(callId: string): void {
     for (const [key, value] of this.#recordings) if (value === callId) this.#recordings.delete(key);
     for (const [key, value] of this.#serverCalls) if (value === callId) this.#serverCalls.delete(key);
     this.#streaming.delete(callId);
+    this.#answers.delete(callId);
   }
 
   /** The bot's own identity in a call, learned from create (`source`), answer (`answeredby`, `to`) or connect. */
@@ -62,11 +74,27 @@ export class AcsEventEnricher {
       if (event.type !== 'call.incoming') this.learnServerCall(event.callId, event.serverCallId);
       if (event.type === 'transcription.state' || event.type === 'mediaStreaming.state')
         return this.#settleStreaming(event);
+      if (event.type === 'call.state' && event.state === 'connected' && this.#answers.size > 0)
+        return this.#withAnswer(event);
       if (event.type === 'participants.updated' && this.#botRawIds.size > 0) {
         return { ...event, participants: this.markRoster(event.participants) };
       }
       return event;
     });
+  }
+
+  #withAnswer(event: TelephonyEventOf<'call.state'>): TelephonyEventOf<'call.state'> {
+    const answer = this.#answers.get(event.callId);
+    if (answer === undefined) return event;
+    return {
+      ...event,
+      ...(answer.answeredFor !== undefined && event.answeredFor === undefined
+        ? { answeredFor: answer.answeredFor }
+        : {}),
+      ...(answer.answeredBy !== undefined && event.answeredBy === undefined
+        ? { answeredBy: answer.answeredBy }
+        : {}),
+    };
   }
 
   // Gives a state event without a context the operation id of the oldest operation it completes (or fails).
@@ -108,6 +136,12 @@ export class AcsEventEnricher {
       this.learnRecording(callId, event.recordingId);
     return { ...event, callId };
   }
+}
+
+/** The bot's identities in an answered call, from the answer's response. */
+export interface AnswerIdentities {
+  readonly answeredFor?: Identity;
+  readonly answeredBy?: Identity;
 }
 
 /** The operations that settle on a streaming or transcription state event. */
