@@ -1,12 +1,15 @@
 import type { Identity, Participant, TelephonyEvent, TelephonyEventOf } from '@switchboard/core';
 import { markBot } from '@switchboard/core';
+import type { AcsInvitations } from './AcsInvitations.js';
 
 /**
  * What the adapter knows about its calls that a single callback does not say, applied to the normalized events
- * of each webhook: which roster entry is the bot (the service lists the bot itself in ParticipantsUpdated).
+ * of each webhook: which roster entry is the bot (the service lists the bot itself in ParticipantsUpdated), which add or cancel an
+ * invitation's event settles, which call a recording event belongs to.
  * The normalizer stays stateless; this is the one place where per-call knowledge meets the events.
  */
 export class AcsEventEnricher {
+  readonly #invitations: AcsInvitations;
   readonly #botRawIds = new Set<string>();
   readonly #recordings = new Map<string, string>();
   readonly #serverCalls = new Map<string, string>();
@@ -15,6 +18,10 @@ export class AcsEventEnricher {
   readonly #streaming = new Map<string, { kind: StreamingKind; operationId: string }[]>();
   // Who answered a call and for which number (the answer's response), until its CallConnected carries them.
   readonly #answers = new Map<string, AnswerIdentities>();
+
+  constructor(invitations: AcsInvitations) {
+    this.#invitations = invitations;
+  }
 
   /** A start/stop/update of media streaming or transcription was sent on a call. */
   expectStreamingState(callId: string, kind: StreamingKind, operationId: string): void {
@@ -74,6 +81,13 @@ export class AcsEventEnricher {
       if (event.type !== 'call.incoming') this.learnServerCall(event.callId, event.serverCallId);
       if (event.type === 'transcription.state' || event.type === 'mediaStreaming.state')
         return this.#settleStreaming(event);
+      if (
+        event.type === 'participant.addCanceled' ||
+        event.type === 'participant.addCancelFailed' ||
+        event.type === 'participant.added' ||
+        event.type === 'participant.addFailed'
+      )
+        return this.#invitations.match(event);
       if (event.type === 'call.state' && event.state === 'connected' && this.#answers.size > 0)
         return this.#withAnswer(event);
       if (event.type === 'participants.updated' && this.#botRawIds.size > 0) {
