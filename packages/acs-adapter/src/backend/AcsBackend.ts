@@ -43,8 +43,9 @@ import type { AcsWebhookAuth } from '../webhook/AcsWebhookAuth.js';
 import { AcsWebhookHandler } from '../webhook/AcsWebhookHandler.js';
 import { AcsCallRecord as CallRecord } from './AcsCallRecord.js';
 import { AcsConnectionCache } from './AcsConnectionCache.js';
-import { AcsEventEnricher } from './AcsEventEnricher.js';
+import { AcsEventEnricher, type AnswerIdentities } from './AcsEventEnricher.js';
 import { AcsHoldWatch } from './AcsHoldWatch.js';
+import { AcsInvitations } from './AcsInvitations.js';
 import { AcsMedia } from './AcsMedia.js';
 import type { AcsRetryOptions } from './acsRetryPolicy.js';
 import { acsRetryPolicy } from './acsRetryPolicy.js';
@@ -205,7 +206,8 @@ export class AcsBackend implements TelephonyBackend {
   readonly #callerId: PhoneIdentity | undefined;
   readonly #calls = new Map<string, CallRecord>();
   readonly #connections: AcsConnectionCache;
-  readonly #enricher = new AcsEventEnricher();
+  readonly #invitations = new AcsInvitations();
+  readonly #enricher = new AcsEventEnricher(this.#invitations);
   readonly #holds: AcsHoldWatch;
   readonly #mediaStreamingUrl: string | undefined;
   readonly #intelligence: { callIntelligenceOptions?: { cognitiveServicesEndpoint: string } };
@@ -358,6 +360,7 @@ export class AcsBackend implements TelephonyBackend {
           : undefined;
     if (record && self) record.self = self;
     this.#enricher.learnSelf(self);
+    this.#enricher.learnAnswer(handle.callId, answerIdentities(result.callConnectionProperties));
     return handle;
   }
 
@@ -378,6 +381,7 @@ export class AcsBackend implements TelephonyBackend {
       record.self = answeredby ? identityFromCommunicationIdentifier(answeredby) : incoming.to;
       this.#enricher.learnSelf(record.self);
     }
+    this.#enricher.learnAnswer(handle.callId, answerIdentities(result.callConnectionProperties));
     return handle;
   }
 
@@ -466,11 +470,13 @@ export class AcsBackend implements TelephonyBackend {
   releaseCall(callId: string): void {
     this.#calls.delete(callId);
     this.#enricher.forget(callId);
+    this.#invitations.forget(callId);
     this.#connections.forget(callId);
   }
 
   async close(): Promise<void> {
     this.#calls.clear();
+    this.#invitations.clear();
     this.#connections.clear();
     await this.mediaStreams.close();
   }
@@ -496,8 +502,14 @@ export class AcsBackend implements TelephonyBackend {
         await record.connection.removeParticipant(toCommunicationIdentifier(operation.target), ctx);
         return accepted;
       case 'cancelAddParticipant': {
-        const invitationId = await this.#invitationOf(record, operation.addOperationId);
-        await record.connection.cancelAddParticipantOperation(invitationId, ctx);
+        const invitationId = await this.#invitations.invitationOf(request.callId, operation.addOperationId);
+        this.#invitations.canceling(request.callId, invitationId, operationId);
+        try {
+          await record.connection.cancelAddParticipantOperation(invitationId, ctx);
+        } catch (error) {
+          this.#invitations.notCanceling(request.callId, invitationId, operationId);
+          throw error;
+        }
         return accepted;
       }
       case 'muteParticipant':
@@ -677,8 +689,8 @@ export class AcsBackend implements TelephonyBackend {
       },
     );
     // Registered before the answer arrives, so a cancel sent meanwhile waits for the invitation id.
-    record.invitations ??= new Map();
-    record.invitations.set(
+    this.#invitations.adding(
+      record.callId,
       operationId,
       sent.then(
         (result) => result.invitationId,
@@ -696,20 +708,6 @@ export class AcsBackend implements TelephonyBackend {
     const callerId =
       requested ?? (targets.some((target) => target.kind === 'phone') ? this.#callerId : undefined);
     return callerId ? { phoneNumber: callerId.phoneNumber } : undefined;
-  }
-
-  async #invitationOf(record: CallRecord, addOperationId: string): Promise<string> {
-    const invitationId = await record.invitations?.get(addOperationId);
-    if (invitationId === undefined) {
-      throw new TelephonyError(
-        'invalidInput',
-        `no pending addParticipant with operation id ${addOperationId}`,
-        {
-          backend: 'acs',
-        },
-      );
-    }
-    return invitationId;
   }
 
   // ACS media actions name one participant; when the bot names none, it means the other party of the call. The
@@ -779,6 +777,17 @@ export class AcsBackend implements TelephonyBackend {
       throw failure;
     }
   }
+}
+
+// The answer's (and connect's) response: `answeredFor` is the phone number the caller dialled, when the call came
+// through one (REST spec 2025-05-15, `CallConnectionProperties`, example AnswerCall.json); `answeredBy` is the
+// identity the bot answered as (java-rest R7).
+function answerIdentities(properties: CallConnectionProperties): AnswerIdentities {
+  const { answeredFor, answeredby } = properties;
+  return {
+    ...(answeredFor !== undefined ? { answeredFor: identityFromCommunicationIdentifier(answeredFor) } : {}),
+    ...(answeredby !== undefined ? { answeredBy: identityFromCommunicationIdentifier(answeredby) } : {}),
+  };
 }
 
 function callerIdOption(callerId: { phoneNumber: string } | undefined): {

@@ -3,15 +3,13 @@ import type { Identity } from '@switchboard/core';
 import type { AcsConnectionCache } from './AcsConnectionCache.js';
 
 /**
- * What the adapter keeps per call: invitation ids of pending adds, the last recording. The SDK handles are read
+ * What the adapter keeps per call: the last recording, the bot's and the other party's identities. The SDK handles are read
  * through `AcsConnectionCache`, which keeps them only for recently used calls. One small object with fixed fields
- * (no getters made per call, the invitation map made by the first add), so an idle call costs a few words here.
+ * (no getters made per call), so an idle call costs a few words here.
  */
 export class AcsCallRecord {
-  readonly #callId: string;
+  readonly callId: string;
   readonly #connections: AcsConnectionCache;
-  /** Invitation ids by the `operationId` of the add that created them (`undefined` when the add failed). */
-  invitations: Map<string, Promise<string | undefined>> | undefined = undefined;
   recordingId: string | undefined = undefined;
   /** The party on the other end of a one-to-one call. */
   remote: Identity | undefined = undefined;
@@ -19,15 +17,15 @@ export class AcsCallRecord {
   self: Identity | undefined = undefined;
 
   constructor(callId: string, connections: AcsConnectionCache) {
-    this.#callId = callId;
+    this.callId = callId;
     this.#connections = connections;
   }
 
   get connection(): CallConnection {
-    return this.#connections.connection(this.#callId);
+    return this.#connections.connection(this.callId);
   }
 
   get media(): CallMedia {
-    return this.#connections.media(this.#callId);
+    return this.#connections.media(this.callId);
   }
 }

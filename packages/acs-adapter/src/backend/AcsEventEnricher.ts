@@ -1,18 +1,27 @@
 import type { Identity, Participant, TelephonyEvent, TelephonyEventOf } from '@switchboard/core';
 import { markBot } from '@switchboard/core';
+import type { AcsInvitations } from './AcsInvitations.js';
 
 /**
  * What the adapter knows about its calls that a single callback does not say, applied to the normalized events
- * of each webhook: which roster entry is the bot (the service lists the bot itself in ParticipantsUpdated).
+ * of each webhook: which roster entry is the bot (the service lists the bot itself in ParticipantsUpdated), which add or cancel an
+ * invitation's event settles, which call a recording event belongs to.
  * The normalizer stays stateless; this is the one place where per-call knowledge meets the events.
  */
 export class AcsEventEnricher {
+  readonly #invitations: AcsInvitations;
   readonly #botRawIds = new Set<string>();
   readonly #recordings = new Map<string, string>();
   readonly #serverCalls = new Map<string, string>();
   // Streaming and transcription operations in flight, per call: their events carry no operationContext in any
   // recording (RECORDED-FLOWS "Facts"), so they settle on the call's matching state event.
   readonly #streaming = new Map<string, { kind: StreamingKind; operationId: string }[]>();
+  // Who answered a call and for which number (the answer's response), until its CallConnected carries them.
+  readonly #answers = new Map<string, AnswerIdentities>();
+
+  constructor(invitations: AcsInvitations) {
+    this.#invitations = invitations;
+  }
 
   /** A start/stop/update of media streaming or transcription was sent on a call. */
   expectStreamingState(callId: string, kind: StreamingKind, operationId: string): void {
@@ -32,11 +41,21 @@ export class AcsEventEnricher {
     if (recordingId !== undefined) this.#recordings.set(unpadded(recordingId), callId);
   }
 
+  /**
+   * What the answer's response (or the connect's) said about the bot's identities in a call: `answeredFor` (the
+   * phone number dialled) and `answeredBy`. They go on the call's `call.state: connected`.
+   */
+  learnAnswer(callId: string, answer: AnswerIdentities): void {
+    if (answer.answeredFor !== undefined || answer.answeredBy !== undefined)
+      this.#answers.set(callId, answer);
+  }
+
   /** The call is over: forget what routes to it. */
   forget(callId: string): void {
     for (const [key, value] of this.#recordings) if (value === callId) this.#recordings.delete(key);
     for (const [key, value] of this.#serverCalls) if (value === callId) this.#serverCalls.delete(key);
     this.#streaming.delete(callId);
+    this.#answers.delete(callId);
   }
 
   /** The bot's own identity in a call, learned from create (`source`), answer (`answeredby`, `to`) or connect. */
@@ -62,11 +81,34 @@ export class AcsEventEnricher {
       if (event.type !== 'call.incoming') this.learnServerCall(event.callId, event.serverCallId);
       if (event.type === 'transcription.state' || event.type === 'mediaStreaming.state')
         return this.#settleStreaming(event);
+      if (
+        event.type === 'participant.addCanceled' ||
+        event.type === 'participant.addCancelFailed' ||
+        event.type === 'participant.added' ||
+        event.type === 'participant.addFailed'
+      )
+        return this.#invitations.match(event);
+      if (event.type === 'call.state' && event.state === 'connected' && this.#answers.size > 0)
+        return this.#withAnswer(event);
       if (event.type === 'participants.updated' && this.#botRawIds.size > 0) {
         return { ...event, participants: this.markRoster(event.participants) };
       }
       return event;
     });
+  }
+
+  #withAnswer(event: TelephonyEventOf<'call.state'>): TelephonyEventOf<'call.state'> {
+    const answer = this.#answers.get(event.callId);
+    if (answer === undefined) return event;
+    return {
+      ...event,
+      ...(answer.answeredFor !== undefined && event.answeredFor === undefined
+        ? { answeredFor: answer.answeredFor }
+        : {}),
+      ...(answer.answeredBy !== undefined && event.answeredBy === undefined
+        ? { answeredBy: answer.answeredBy }
+        : {}),
+    };
   }
 
   // Gives a state event without a context the operation id of the oldest operation it completes (or fails).
@@ -108,6 +150,12 @@ export class AcsEventEnricher {
       this.learnRecording(callId, event.recordingId);
     return { ...event, callId };
   }
+}
+
+/** The bot's identities in an answered call, from the answer's response. */
+export interface AnswerIdentities {
+  readonly answeredFor?: Identity;
+  readonly answeredBy?: Identity;
 }
 
 /** The operations that settle on a streaming or transcription state event. */

@@ -36,6 +36,11 @@ interface Flow {
   readonly ours: string;
   readonly ops?: readonly Op[];
   readonly cause?: EndCause;
+  /**
+   * The flow's callbacks name the invitation, not the context: the recorded `invitationId` is replaced by the one
+   * the bot's cancel named (the emulator's).
+   */
+  readonly byInvitation?: boolean;
 }
 
 const badFile = { kind: 'file', url: 'https://dummy.com/dummyurl.wav' } as const;
@@ -127,6 +132,28 @@ const flows: readonly Flow[] = [
     ],
   },
   {
+    // CancelAddParticipantSucceeded without the cancel's context, with only the invitation id (java, 2025-06-15).
+    file: 'java-add-participant-cancel.json',
+    ours: 'c13d',
+    byInvitation: true,
+    ops: [
+      {
+        on: 'CancelAddParticipantSucceeded',
+        run: (c, _party, extra) => {
+          const add = c.addParticipant(extra.identity, { callerId: phone('+18005550100') });
+          addOutcomes.push(
+            add.then(
+              () => 'resolved',
+              (error: unknown) => error,
+            ),
+          );
+          return c.cancelAddParticipant(add.operationId);
+        },
+        outcome: 'resolves',
+      },
+    ],
+  },
+  {
     file: 'js-answer-start-media-streaming.json',
     ours: 'a4f1',
     ops: [
@@ -169,6 +196,8 @@ let emulator: AcsEmulator;
 let server: WebhookServer;
 let client: TelephonyClient;
 let number = 0;
+// The adds the flows' cancels cancel: each must reject with `canceled`, not time out.
+const addOutcomes: Promise<unknown>[] = [];
 
 beforeAll(async () => {
   emulator = await AcsEmulator.start({ muteCallbacks: true });
@@ -267,6 +296,14 @@ describe('the adapter fed recorded ACS callbacks', () => {
           // Let the request reach the emulator before its outcome is delivered.
           await new Promise((resolve) => setTimeout(resolve, 30));
         }
+        const recordedInvitation = callback.data.invitationId;
+        if (flow.byInvitation && typeof recordedInvitation === 'string') {
+          const cancel = emulator.requests
+            .filter((r) => r.path.split('?')[0]?.endsWith('/participants:cancelAddParticipant'))
+            .at(-1)?.body as { invitationId?: string } | undefined;
+          expect(cancel?.invitationId).toBeDefined();
+          replacements.set(recordedInvitation, cancel?.invitationId as string);
+        }
         await post([substitute(callback, replacements)]);
       }
       expect(started.size).toBe(flow.ops?.length ?? 0);
@@ -279,6 +316,10 @@ describe('the adapter fed recorded ACS callbacks', () => {
         }
       }
       expect(seen.map((e) => e.type)).toEqual(expectedTypes(callbacks, ours));
+      for (const add of addOutcomes.splice(0)) {
+        const error = await add;
+        expect(TelephonyError.is(error) && error.reason).toBe('canceled');
+      }
       if (flow.cause !== undefined) {
         const end = await call.ended;
         expect(end.cause).toBe(flow.cause);

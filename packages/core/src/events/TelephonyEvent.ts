@@ -97,6 +97,13 @@ export interface TelephonyEventFields {
     readonly state: CallState;
     /** On `disconnected`: why the call ended, when the backend says so (else the core derives it from `reason`). */
     readonly cause?: EndCause;
+    /**
+     * On `connected` of an answered call: the phone number the caller dialled, when the call reached the bot
+     * through a phone number (ACS `answeredFor`, on the answer's response).
+     */
+    readonly answeredFor?: Identity;
+    /** On `connected` of an answered call: the identity the bot answered as (ACS `answeredBy`). */
+    readonly answeredBy?: Identity;
   } & WithReason;
   /**
    * What this call allows changed (or became known): entries here override the backend's capabilities for this
