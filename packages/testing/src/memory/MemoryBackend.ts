@@ -34,19 +34,21 @@ import {
   type TranscriptionOptions,
   type WebhookResult,
 } from '@switchboard/core';
+import type { MediaContext } from '../simulation/media/MediaJob.js';
+import { MediaQueue } from '../simulation/media/MediaQueue.js';
+import { PlayJob } from '../simulation/media/PlayJob.js';
+import { RecognizeJob } from '../simulation/media/RecognizeJob.js';
+import { RecordResponseJob } from '../simulation/media/RecordResponseJob.js';
 import { PartyBridge } from '../simulation/PartyBridge.js';
 import type { PartyLine } from '../simulation/PartyLine.js';
 import type { PartyRing } from '../simulation/PartyRing.js';
 import { PhoneNetwork } from '../simulation/PhoneNetwork.js';
 import type { PhoneParty } from '../simulation/PhoneParty.js';
-import { type MediaContext, MediaQueue } from './MediaQueue.js';
+import { TaskGroup } from '../simulation/TaskGroup.js';
 import { type MemoryCallHandler, MemoryCallRecord } from './MemoryCallRecord.js';
 import { MemoryMediaStream } from './MemoryMediaStream.js';
+import { type MemoryMediaCodec, memoryMediaCodec } from './memoryMediaCodec.js';
 import { memoryResults } from './memoryResults.js';
-import { PlayJob } from './PlayJob.js';
-import { RecognizeJob } from './RecognizeJob.js';
-import { RecordResponseJob } from './RecordResponseJob.js';
-import { TaskGroup } from './TaskGroup.js';
 
 /** Options of the in-memory backend. */
 export interface MemoryBackendOptions {
@@ -383,18 +385,32 @@ export class MemoryBackend implements TelephonyBackend {
       }
       case 'play':
         call.media.enqueue(
-          new PlayJob(this.#mediaContext(call), operationId, operation.sources, {
-            ...(operation.to ? { to: operation.to } : {}),
-            ...(operation.loop ? { loop: true } : {}),
-          }),
+          new PlayJob(
+            this.#mediaContext(call),
+            operationId,
+            operation.sources,
+            {
+              ...(operation.to ? { to: operation.to } : {}),
+              ...(operation.loop ? { loop: true } : {}),
+            },
+            (outcome) => this.#codec(call, operationId).play(outcome),
+          ),
           operation.interrupt ?? false,
         );
         return accepted;
       case 'recognize':
-        call.media.enqueue(new RecognizeJob(this.#mediaContext(call), operationId, operation.options));
+        call.media.enqueue(
+          new RecognizeJob(this.#mediaContext(call), operationId, operation.options, (outcome) =>
+            this.#codec(call, operationId).recognize(outcome),
+          ),
+        );
         return accepted;
       case 'recordResponse':
-        call.media.enqueue(new RecordResponseJob(this.#mediaContext(call), operationId, operation));
+        call.media.enqueue(
+          new RecordResponseJob(this.#mediaContext(call), operationId, operation, (outcome) =>
+            this.#codec(call, operationId).recordResponse(outcome),
+          ),
+        );
         return accepted;
       case 'startContinuousDtmf': {
         const leg = this.#requireLeg(
@@ -790,10 +806,11 @@ export class MemoryBackend implements TelephonyBackend {
       ids?.serverCallId ?? this.#nextId('server-call'),
       ids?.correlationId ?? this.#nextId('correlation'),
       tasks,
-      new MediaQueue(
-        (ms, callback) => tasks.after(ms, callback),
-        () => this.#clock.now(),
-      ),
+      new MediaQueue({
+        after: (ms, callback) => tasks.after(ms, callback),
+        now: () => this.#clock.now(),
+        typeAhead: {},
+      }),
       this.#handler,
     );
     call.legs.push({
@@ -892,7 +909,6 @@ export class MemoryBackend implements TelephonyBackend {
       clock: this.#clock,
       promptDurationMs: this.#promptDurationMs,
       after: (ms, callback) => call.tasks.after(ms, callback),
-      emit: (type, fields, operationId) => this.#emit(call, type, fields, operationId),
       listeners: (to) => {
         if (!to || to.length === 0) return call.parties;
         const parties: PhoneParty[] = [];
@@ -904,8 +920,15 @@ export class MemoryBackend implements TelephonyBackend {
         return parties;
       },
       inputParty: (from) => (from ? this.#partyLeg(call, from)?.party : call.parties[0]),
-      nextId: (prefix) => this.#nextId(prefix),
     };
+  }
+
+  #codec(call: MemoryCallRecord, operationId: string): MemoryMediaCodec {
+    return memoryMediaCodec(
+      (type, fields, id) => this.#emit(call, type, fields, id),
+      operationId,
+      () => `https://memory.invalid/recordings/${this.#nextId('recording')}.wav`,
+    );
   }
 
   // --- events ---

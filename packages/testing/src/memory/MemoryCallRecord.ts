@@ -6,11 +6,11 @@ import type {
   Participant,
   TranscriptionOptions,
 } from '@switchboard/core';
+import type { MediaQueue } from '../simulation/media/MediaQueue.js';
 import type { PartyLine } from '../simulation/PartyLine.js';
 import type { PartyRing } from '../simulation/PartyRing.js';
 import type { PhoneParty } from '../simulation/PhoneParty.js';
-import type { MediaQueue } from './MediaQueue.js';
-import type { TaskGroup } from './TaskGroup.js';
+import type { TaskGroup } from '../simulation/TaskGroup.js';
 
 /** One participant of an in-memory call; the bot's leg has no party. */
 export interface MemoryLeg {
