@@ -1,5 +1,6 @@
 import type { Identity, PlaySource } from '@switchboard/core';
 import type { MediaContext, MediaJob } from './MediaJob.js';
+import { MediaJobBase } from './MediaJobBase.js';
 import type { PlayOutcome } from './MediaOutcome.js';
 import { firstUnplayable, heardText } from './mediaSources.js';
 
@@ -21,38 +22,26 @@ export interface PlayJobOptions {
  * play repeats every round until canceled. A source the context cannot play fails the play with its index before
  * anything is heard; a listener not in the call fails it with `notInCall`.
  */
-export class PlayJob implements MediaJob {
-  #cancelTimer: (() => void) | undefined;
-  #ended = false;
-
+export class PlayJob extends MediaJobBase<PlayOutcome> implements MediaJob {
   constructor(
-    private readonly context: MediaContext,
-    readonly operationId: string,
+    context: MediaContext,
+    operationId: string,
     private readonly sources: readonly PlaySource[],
     private readonly options: PlayJobOptions,
-    private readonly report: (outcome: PlayOutcome) => void,
-  ) {}
+    report: (outcome: PlayOutcome) => void,
+  ) {
+    super(context, operationId, report);
+  }
 
   start(onDone: () => void): void {
-    if (this.#ended) return;
+    if (this.ended) return;
     const delayMs = this.options.startDelayMs ?? 0;
-    if (delayMs > 0) this.#cancelTimer = this.context.after(delayMs, () => this.#begin(onDone));
+    if (delayMs > 0) this.after(delayMs, () => this.#begin(onDone));
     else this.#begin(onDone);
   }
 
-  cancel(): void {
-    if (this.#ended) return;
-    this.stop();
-    this.report({ kind: 'canceled' });
-  }
-
-  stop(): void {
-    this.#ended = true;
-    this.#cancelTimer?.();
-  }
-
   #begin(onDone: () => void): void {
-    if (this.#ended) return;
+    if (this.ended) return;
     const listeners = this.context.listeners(this.options.to);
     if (!listeners) {
       this.#end({ kind: 'failed', cause: 'notInCall' }, onDone);
@@ -66,11 +55,12 @@ export class PlayJob implements MediaJob {
     this.report({ kind: 'started' });
     const { promptDurationMs } = this.context;
     const playFrom = (index: number): void => {
+      this.cancelTimers(); // the previous step's timer has fired: a looping play keeps no list of them
       const source = this.sources[index];
       if (!source) {
         if (this.options.loop) {
           const roundMs = this.sources.length * promptDurationMs;
-          this.#cancelTimer = this.context.after(Math.max(0, minimumLoopMs - roundMs), () => playFrom(0));
+          this.after(Math.max(0, minimumLoopMs - roundMs), () => playFrom(0));
           return;
         }
         this.#end({ kind: 'completed' }, onDone);
@@ -78,13 +68,13 @@ export class PlayJob implements MediaJob {
       }
       const text = heardText(this.context, source);
       for (const party of listeners) party.hear(text);
-      this.#cancelTimer = this.context.after(promptDurationMs, () => playFrom(index + 1));
+      this.after(promptDurationMs, () => playFrom(index + 1));
     };
     playFrom(0);
   }
 
   #end(outcome: PlayOutcome, onDone: () => void): void {
-    this.#ended = true;
+    this.ended = true;
     this.report(outcome);
     onDone();
   }

@@ -8,6 +8,7 @@ import {
   type RecognizeResult,
 } from '@switchboard/core';
 import type { MediaContext, MediaJob, MediaParty } from './MediaJob.js';
+import { MediaJobBase } from './MediaJobBase.js';
 import type { RecognizeMatch, RecognizeOutcome } from './MediaOutcome.js';
 import { firstUnplayable, heardText, normalizePhrase } from './mediaSources.js';
 
@@ -21,29 +22,28 @@ type RecognizeFailed = Extract<RecognizeOutcome, { kind: 'failed' }>;
  * takes what the party says. Input during the prompt interrupts it unless `interruptPrompt` is false, in which
  * case it is not heard. A prompt the context cannot play fails it with `promptFailed` and the prompt's index.
  */
-export class RecognizeJob implements MediaJob {
+export class RecognizeJob extends MediaJobBase<RecognizeOutcome> implements MediaJob {
   #party: MediaParty | undefined;
   #collector: DtmfCollector | undefined;
   #listening = false;
-  #ended = false;
   #onDone: (() => void) | undefined;
-  readonly #cancels: (() => void)[] = [];
   readonly #prompts: readonly PlaySource[];
   readonly takesTypeAhead = true;
 
   /** `prompts` replaces `options.prompt` when a service takes several (ACS `playPrompts`). */
   constructor(
-    private readonly context: MediaContext,
-    readonly operationId: string,
+    context: MediaContext,
+    operationId: string,
     private readonly options: RecognizeOptions,
-    private readonly report: (outcome: RecognizeOutcome) => void,
+    report: (outcome: RecognizeOutcome) => void,
     prompts?: readonly PlaySource[],
   ) {
+    super(context, operationId, report);
     this.#prompts = prompts ?? (options.prompt ? [options.prompt] : []);
   }
 
   start(onDone: () => void): void {
-    if (this.#ended) return;
+    if (this.ended) return;
     this.#onDone = onDone;
     const party = this.context.inputParty(this.options.from);
     if (!party) {
@@ -105,49 +105,39 @@ export class RecognizeJob implements MediaJob {
     this.#complete({ kind: 'speech', text: phrase, confidence: 1 }, 'speech');
   }
 
-  cancel(): void {
-    if (this.#ended) return;
-    this.stop();
-    this.report({ kind: 'canceled' });
-  }
-
-  stop(): void {
-    this.#ended = true;
+  protected override onStop(): void {
     this.#collector?.cancel();
-    for (const cancel of this.#cancels.splice(0)) cancel();
   }
 
   #prompt(party: MediaParty, index: number): void {
-    if (this.#ended || this.#listening) return;
+    if (this.ended || this.#listening) return;
     const prompt = this.#prompts[index];
     if (!prompt) {
       this.#listen();
       return;
     }
     party.hear(heardText(this.context, prompt));
-    this.#cancels.push(
-      this.context.after(this.context.promptDurationMs, () => this.#prompt(party, index + 1)),
-    );
+    this.after(this.context.promptDurationMs, () => this.#prompt(party, index + 1));
   }
 
   #accepts(party: MediaParty): boolean {
-    if (this.#ended || party !== this.#party) return false;
+    if (this.ended || party !== this.#party) return false;
     if (this.#listening) return true;
     if (this.options.interruptPrompt === false) return false;
-    for (const cancel of this.#cancels.splice(0)) cancel();
+    this.cancelTimers();
     this.#listening = true;
     return true;
   }
 
   #listen(): void {
-    if (this.#ended || this.#listening) return;
+    if (this.ended || this.#listening) return;
     this.#listening = true;
     if (this.#collector) {
       this.#collector.start();
       return;
     }
     const silenceMs = this.options.initialSilenceTimeoutMs ?? defaultInitialSilenceMs;
-    this.#cancels.push(this.context.after(silenceMs, () => this.#end({ kind: 'failed', cause: 'noInput' })));
+    this.after(silenceMs, () => this.#end({ kind: 'failed', cause: 'noInput' }));
   }
 
   #collected(outcome: DtmfCollectionOutcome): void {
@@ -169,7 +159,7 @@ export class RecognizeJob implements MediaJob {
   }
 
   #end(outcome: RecognizeOutcome): void {
-    if (this.#ended) return;
+    if (this.ended) return;
     this.stop();
     this.report(outcome);
     this.#onDone?.();

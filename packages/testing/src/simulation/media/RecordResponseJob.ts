@@ -1,5 +1,6 @@
 import type { DtmfTone, PlaySource } from '@switchboard/core';
 import type { MediaContext, MediaJob, MediaParty } from './MediaJob.js';
+import { MediaJobBase } from './MediaJobBase.js';
 import type { RecordResponseOutcome } from './MediaOutcome.js';
 import { heardText } from './mediaSources.js';
 
@@ -16,22 +17,22 @@ export interface RecordResponseJobOptions {
  * A record-response: plays the prompt to the input party, then records until the party has said something,
  * pressed a stop tone, or the maximum duration passed (`completed`, with what ended it and how long it ran).
  */
-export class RecordResponseJob implements MediaJob {
+export class RecordResponseJob extends MediaJobBase<RecordResponseOutcome> implements MediaJob {
   #party: MediaParty | undefined;
   #startedAt: number | undefined;
-  #ended = false;
   #onDone: (() => void) | undefined;
-  readonly #cancels: (() => void)[] = [];
 
   constructor(
-    private readonly context: MediaContext,
-    readonly operationId: string,
+    context: MediaContext,
+    operationId: string,
     private readonly options: RecordResponseJobOptions,
-    private readonly report: (outcome: RecordResponseOutcome) => void,
-  ) {}
+    report: (outcome: RecordResponseOutcome) => void,
+  ) {
+    super(context, operationId, report);
+  }
 
   start(onDone: () => void): void {
-    if (this.#ended) return;
+    if (this.ended) return;
     this.#onDone = onDone;
     const party = this.context.inputParty();
     if (!party) {
@@ -40,7 +41,7 @@ export class RecordResponseJob implements MediaJob {
     }
     this.#party = party;
     if (this.options.prompt) party.hear(heardText(this.context, this.options.prompt));
-    this.#cancels.push(this.context.after(this.context.promptDurationMs, () => this.#record()));
+    this.after(this.context.promptDurationMs, () => this.#record());
   }
 
   tone(party: MediaParty, tone: DtmfTone): void {
@@ -49,27 +50,16 @@ export class RecordResponseJob implements MediaJob {
   }
 
   speech(party: MediaParty): void {
-    if (party !== this.#party || this.#ended) return;
+    if (party !== this.#party || this.ended) return;
     this.#startedAt ??= this.context.clock.now();
     this.#finish('speech');
   }
 
-  cancel(): void {
-    if (this.#ended) return;
-    this.stop();
-    this.report({ kind: 'canceled' });
-  }
-
-  stop(): void {
-    this.#ended = true;
-    for (const cancel of this.#cancels.splice(0)) cancel();
-  }
-
   #record(): void {
-    if (this.#ended) return;
+    if (this.ended) return;
     this.#startedAt = this.context.clock.now();
     const maxMs = (this.options.maxRecordDurationSeconds ?? defaultMaxRecordSeconds) * 1_000;
-    this.#cancels.push(this.context.after(maxMs, () => this.#finish('maxDuration')));
+    this.after(maxMs, () => this.#finish('maxDuration'));
   }
 
   #finish(endedBy: 'speech' | 'stopTone' | 'maxDuration'): void {
@@ -78,7 +68,7 @@ export class RecordResponseJob implements MediaJob {
   }
 
   #end(outcome: RecordResponseOutcome): void {
-    if (this.#ended) return;
+    if (this.ended) return;
     this.stop();
     this.report(outcome);
     this.#onDone?.();
