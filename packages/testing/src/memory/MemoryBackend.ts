@@ -15,6 +15,7 @@ import {
   type OperationRequest,
   type OutboundAudio,
   type PlaceCallRequest,
+  type PlaySource,
   type RejectReason,
   systemClock,
   type TelephonyBackend,
@@ -46,6 +47,12 @@ export interface MemoryBackendOptions {
   readonly promptDurationMs?: number;
   /** How long a party rings before it answers, unless its behaviour says (default 0). */
   readonly ringDurationMs?: number;
+  /**
+   * Whether the simulated service can play a source (default: every source). A play with a source it cannot
+   * play fails with `failedPlaySourceIndex` (400/8535), a recognize with such a prompt fails `promptFailed`
+   * (500/8511), as ACS reports them.
+   */
+  readonly playable?: (source: PlaySource) => boolean;
 }
 
 /** The in-memory backend's bot identity unless configured. */
@@ -120,6 +127,7 @@ export class MemoryBackend implements TelephonyBackend {
       clock,
       botIdentity: this.botIdentity,
       promptDurationMs: Math.max(0, options.promptDurationMs ?? 0),
+      ...(options.playable ? { playable: options.playable } : {}),
       network: this.network,
       ids,
       outbox,

@@ -1,4 +1,4 @@
-import type { Clock, Identity } from '@switchboard/core';
+import type { Clock, Identity, PlaySource } from '@switchboard/core';
 import type { PhoneNetwork } from '../simulation/PhoneNetwork.js';
 import type { TaskGroup } from '../simulation/TaskGroup.js';
 import type { MemoryCalls } from './MemoryCalls.js';
@@ -12,6 +12,8 @@ export interface MemoryRuntime {
   readonly botIdentity: Identity;
   /** How long each prompt plays. */
   readonly promptDurationMs: number;
+  /** Whether the simulated service can play a source (every source when absent). */
+  readonly playable?: (source: PlaySource) => boolean;
   readonly network: PhoneNetwork;
   readonly ids: MemoryIds;
   readonly outbox: MemoryEventOutbox;

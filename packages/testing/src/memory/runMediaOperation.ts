@@ -42,6 +42,7 @@ function mediaContext(runtime: MemoryRuntime, call: MemoryCallRecord): MediaCont
       return parties;
     },
     inputParty: (from) => (from ? call.roster.partyLeg(from)?.party : call.parties[0]),
+    ...(runtime.playable ? { playable: runtime.playable } : {}),
   };
 }
 
