@@ -1,5 +1,5 @@
 import type { Clock, TimerHandle } from '@switchboard/core';
-import type { EmulatedParty } from './EmulatedParty.js';
+import type { PhoneParty } from '../../simulation/PhoneParty.js';
 import type { MediaOperation } from './MediaQueue.js';
 
 /** Emits one callback of a media operation, carrying the operation's context. */
@@ -23,7 +23,7 @@ export class PlayOperation implements MediaOperation {
 
   constructor(
     private readonly sources: readonly string[],
-    private readonly listeners: () => readonly EmulatedParty[],
+    private readonly listeners: () => readonly PhoneParty[],
     private readonly options: {
       readonly loop: boolean;
       readonly promptDurationMs: number;

@@ -1,7 +1,7 @@
 import type { Clock, DtmfCollectionOutcome, DtmfTone, ResultInfo, TimerHandle } from '@switchboard/core';
 import { DtmfCollector, dtmfResults } from '@switchboard/core';
+import type { PhoneParty } from '../../simulation/PhoneParty.js';
 import { acsToneName } from './acsToneName.js';
-import type { EmulatedParty } from './EmulatedParty.js';
 import type { MediaOperation } from './MediaQueue.js';
 import type { OperationEmitter } from './PlayOperation.js';
 import { canceledResult } from './PlayOperation.js';
@@ -58,7 +58,7 @@ export class RecognizeOperation implements MediaOperation {
 
   constructor(
     readonly spec: RecognizeSpec,
-    private readonly listener: () => EmulatedParty | undefined,
+    private readonly listener: () => PhoneParty | undefined,
     private readonly options: {
       readonly promptDurationMs: number;
       readonly clock: Clock;
