@@ -38,6 +38,12 @@ export interface AcsEmulatorOptions {
    * feeds the bot recorded callbacks instead (the replay tests).
    */
   readonly muteCallbacks?: boolean;
+  /**
+   * Refuse start, stop and update of transcription, and start and stop of media streaming, on a call created,
+   * answered or connected without `transcriptionOptions` / `mediaStreamingOptions`, as the service does
+   * (400/8585). Off by default while the ACS adapter sends those options only when a call asks to stream.
+   */
+  readonly refuseStreamingWithoutOptions?: boolean;
 }
 
 const issuer = 'https://acscallautomation.communication.azure.com';
@@ -139,6 +145,7 @@ export class AcsEmulator {
       deliver: (target, url, event) => this.#deliver(target, url, event),
       streaming: this.streaming,
       unplayable: this.unplayableFiles,
+      ...(options.refuseStreamingWithoutOptions === true ? { refuseStreamingWithoutOptions: true } : {}),
     };
     const deps: AcsRouteDeps = {
       calls,

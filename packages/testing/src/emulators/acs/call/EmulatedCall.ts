@@ -44,6 +44,8 @@ export interface EmulatedCallContext {
   readonly streaming?: AcsEmulatedStreaming;
   /** The audio files the service cannot play. */
   readonly unplayable?: UnplayableFiles;
+  /** Refuse transcription and media streaming on a call created without their options (400/8585). */
+  readonly refuseStreamingWithoutOptions?: boolean;
 }
 
 /** How a call starts. */

@@ -1,3 +1,4 @@
+import { AcsRestError } from '../AcsRestError.js';
 import { acsOutcomeCodes } from '../acsOutcomeCodes.js';
 import { type Body, optionalString } from '../rest/acsRequestBody.js';
 import type { EmulatedCall } from './EmulatedCall.js';
@@ -11,9 +12,29 @@ const transcriptionEvents = {
   update: ['TranscriptionUpdated', 'transcriptionUpdated', 'transcriptionLocaleUpdated'],
 } as const;
 
+/**
+ * Transcription and media streaming need their options on the call's create, answer or connect (the transport
+ * the service streams to); the service refuses them on a call without. No recording shows the refusal: the
+ * status and code are the closest documented error, the codes page's 400/8585 "action not valid in the call
+ * state" (RECORDED-FLOWS "Refusals"). Only when the emulator is started with `refuseStreamingWithoutOptions`.
+ */
+function requireOptions(call: EmulatedCall, kind: 'transcription' | 'mediaStreaming'): void {
+  if (call.context.refuseStreamingWithoutOptions !== true) return;
+  const options = kind === 'transcription' ? call.init.transcriptionOptions : call.init.mediaStreamingOptions;
+  if (options !== undefined) return;
+  throw new AcsRestError(
+    400,
+    '8585',
+    kind === 'transcription'
+      ? 'Transcription is not configured for this call: create, answer or connect it with transcriptionOptions.'
+      : 'Media streaming is not configured for this call: create, answer or connect it with mediaStreamingOptions.',
+  );
+}
+
 /** Starts, stops or updates live transcription. */
 export function transcription(call: EmulatedCall, body: Body, action: 'start' | 'stop' | 'update'): void {
   call.requireConnected();
+  requireOptions(call, 'transcription');
   if (action !== 'stop') optionalString(body, 'locale');
   // No recording shows a context on Transcription* events (RECORDED-FLOWS "Facts"): none is echoed.
   const op = { callbackUri: call.operation(body).callbackUri };
@@ -29,6 +50,7 @@ export function transcription(call: EmulatedCall, body: Body, action: 'start' | 
 /** Starts or stops media streaming. */
 export function mediaStreaming(call: EmulatedCall, body: Body, action: 'start' | 'stop'): void {
   call.requireConnected();
+  requireOptions(call, 'mediaStreaming');
   // MediaStreaming* events carry no operationContext in any recording (flow 14): none is echoed.
   const op = { callbackUri: call.operation(body).callbackUri };
   const started = action === 'start';
