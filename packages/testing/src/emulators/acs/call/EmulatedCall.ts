@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, DtmfTone, Identity } from '@switchboard/core';
+import type { MediaContext } from '../../../simulation/media/MediaJob.js';
+import type { MediaQueue } from '../../../simulation/media/MediaQueue.js';
 import { PartyBridge } from '../../../simulation/PartyBridge.js';
 import type { PartyLine } from '../../../simulation/PartyLine.js';
 import type { PhoneParty } from '../../../simulation/PhoneParty.js';
@@ -7,8 +9,6 @@ import { identityToModel } from '../AcsIdentifierModel.js';
 import { AcsRestError } from '../AcsRestError.js';
 import { type AcsResultInformation, acsOutcomeCodes } from '../acsOutcomeCodes.js';
 import { acsToneName } from '../acsToneName.js';
-import { MediaQueue } from '../MediaQueue.js';
-import { RecognizeOperation } from '../RecognizeOperation.js';
 import type { Body } from '../rest/acsRequestBody.js';
 import { optionalString } from '../rest/acsRequestBody.js';
 import type { AcsEmulatedStreaming } from '../streaming/AcsEmulatedStreaming.js';
@@ -21,6 +21,7 @@ import {
 } from './acsCallbackEvent.js';
 import { CallRing, type RingRefusal } from './CallRing.js';
 import { CallRoster } from './CallRoster.js';
+import { callMedia } from './callMedia.js';
 import { startOnConnect } from './streamingOperations.js';
 
 /** The connection states ACS reports. */
@@ -95,7 +96,9 @@ export class EmulatedCall implements PartyLine {
   readonly serverCallId: string;
   readonly correlationId: string;
   readonly roster: CallRoster;
-  readonly media = new MediaQueue();
+  /** The call's media queue on the world's engine, and what its jobs see of the call. */
+  readonly media: MediaQueue;
+  readonly mediaContext: MediaContext;
   /** Continuous DTMF recognition per participant raw id: where its tones go and their sequence. */
   readonly continuousDtmf = new Map<string, CallbackTarget & { sequenceId: number }>();
   readonly invites = new Map<string, PendingInvite>();
@@ -116,6 +119,9 @@ export class EmulatedCall implements PartyLine {
     this.correlationId = init.correlationId ?? randomUUID();
     this.#serverCallIdShown = init.direction === 'inbound' || init.serverCallId !== undefined;
     this.roster = new CallRoster(init.self);
+    const media = callMedia(context, this.roster);
+    this.media = media.queue;
+    this.mediaContext = media.jobs;
   }
 
   /** The bot's id of this call (PartyLine): the call connection id. */
@@ -251,17 +257,13 @@ export class EmulatedCall implements PartyLine {
         resultInformation: acsOutcomeCodes.ok,
       });
     }
-    const current = this.media.current;
-    if (current instanceof RecognizeOperation && current.spec.targetRawId === party.identity.rawId)
-      current.tone(tone);
+    this.media.tone(party, tone);
   }
 
   speech(party: PhoneParty, phrase: string): void {
     if (this.#state !== 'connected') return;
     this.context.streaming?.said(this, party, phrase);
-    const current = this.media.current;
-    if (current instanceof RecognizeOperation && current.spec.targetRawId === party.identity.rawId)
-      current.say(phrase);
+    this.media.speech(party, phrase);
   }
 
   hold(party: PhoneParty, onHold: boolean): void {

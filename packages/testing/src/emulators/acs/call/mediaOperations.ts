@@ -1,15 +1,10 @@
+import { PlayJob } from '../../../simulation/media/PlayJob.js';
 import { identityFromModel } from '../AcsIdentifierModel.js';
 import { AcsRestError } from '../AcsRestError.js';
 import { acsOutcomeCodes } from '../acsOutcomeCodes.js';
-import { FailedMediaOperation } from '../FailedMediaOperation.js';
-import { PlayOperation } from '../PlayOperation.js';
-import {
-  type Body,
-  describePlaySourceModel,
-  isRecord,
-  requiredIdentity,
-  toneOf,
-} from '../rest/acsRequestBody.js';
+import { type Body, isRecord, requiredIdentity, toneOf } from '../rest/acsRequestBody.js';
+import { acsMediaCodec } from './acsMediaCodec.js';
+import { heardOf, playSourceOf } from './acsPlaySources.js';
 import type { EmulatedCall } from './EmulatedCall.js';
 
 // The media operations of one call connection other than recognize (`recognizeOperation.ts`): play, cancel all,
@@ -38,51 +33,43 @@ export function requireSpeech(
   }
 }
 
-/** Queues a play to everyone or to `playTo` (PlayStarted, PlayCompleted; PlayFailed for an unplayable file). */
+/**
+ * Queues a play to everyone or to `playTo` on the world's media engine: PlayStarted a moment after the request
+ * (flow 11; a play canceled before then reports only PlayCanceled, flow 10), then PlayCompleted; a file the
+ * service cannot play fails it with PlayFailed and the source's index, no PlayStarted before it (flow 8).
+ */
 export function play(call: EmulatedCall, body: Body): void {
   call.requireConnected();
-  const sources = body.playSources;
-  if (!Array.isArray(sources) || sources.length === 0)
+  const models = body.playSources;
+  if (!Array.isArray(models) || models.length === 0)
     throw AcsRestError.badRequest('playSources is required.');
-  const heard = sources.map(describePlaySourceModel);
-  requireSpeech(call, sources, false);
+  const sources = models.map(playSourceOf);
+  requireSpeech(call, models, false);
   const playTo = body.playTo;
   if (playTo !== undefined && playTo !== null && !Array.isArray(playTo)) {
     throw AcsRestError.badRequest('playTo must be an array.');
   }
-  const listeners = (playTo ?? []).map((model: unknown) => {
+  const to = (playTo ?? []).map((model: unknown) => {
     const identity = identityFromModel(model);
     if (!identity) throw AcsRestError.badRequest('playTo must list communication identifiers.');
-    return call.roster.require(identity).identity.rawId;
+    return call.roster.require(identity).identity;
   });
   const playOptions = body.playOptions;
   const loop = isRecord(playOptions) && playOptions.loop === true;
   const op = call.operation(body);
-  const emit = (type: string, fields: Body): void => call.emit(type, op, fields);
-  const interrupt = body.interruptCallMediaOperation === true;
-  const failing = call.context.unplayable?.firstFailing(sources);
-  if (failing !== undefined) {
-    const { clock, promptDurationMs } = call.context;
-    call.media.enqueue(
-      new FailedMediaOperation('play', failing, acsOutcomeCodes.invalidFile, {
-        clock,
-        delayMs: promptDurationMs,
-        emit,
-      }),
-      interrupt,
-    );
-    return;
-  }
-  const operation = new PlayOperation(
-    heard,
-    () =>
-      call.roster
-        .entries()
-        .filter((entry) => listeners.length === 0 || listeners.includes(entry.identity.rawId))
-        .map((entry) => entry.party),
-    { loop, promptDurationMs: call.context.promptDurationMs, clock: call.context.clock, emit },
+  const codec = acsMediaCodec((type, fields) => call.emit(type, op, fields));
+  const job = new PlayJob(
+    call.mediaContext,
+    op.operationContext ?? '',
+    sources,
+    {
+      ...(to.length > 0 ? { to } : {}),
+      loop,
+      startDelayMs: Math.max(1, call.context.promptDurationMs),
+    },
+    (outcome) => codec.play(outcome),
   );
-  call.media.enqueue(operation, interrupt);
+  call.media.enqueue(job, body.interruptCallMediaOperation === true);
 }
 
 /** Cancels the running and every queued media operation, each reporting its canceled event. */
@@ -102,7 +89,7 @@ export function hold(call: EmulatedCall, body: Body, onHold: boolean): void {
   const op = call.operation(body);
   const musicModel = onHold ? body.playSourceInfo : undefined;
   const music =
-    musicModel !== undefined && musicModel !== null ? describePlaySourceModel(musicModel) : undefined;
+    musicModel !== undefined && musicModel !== null ? heardOf(playSourceOf(musicModel)) : undefined;
   if (entry.isOnHold !== onHold) {
     entry.isOnHold = onHold;
     call.rosterChanged();

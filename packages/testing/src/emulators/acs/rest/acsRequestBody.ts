@@ -66,20 +66,3 @@ export function speechOf(body: Body): { speechServices?: boolean } {
     ? { speechServices: true }
     : {};
 }
-
-/** Reads a play source as the party hears it: text, SSML without tags, or the file URL. */
-export function describePlaySourceModel(value: unknown): string {
-  if (!isRecord(value)) throw AcsRestError.badRequest('A play source must be an object.');
-  const kind = typeof value.kind === 'string' ? value.kind.toLowerCase() : '';
-  const { file, text, ssml } = value;
-  if (kind === 'file' && isRecord(file) && typeof file.uri === 'string' && file.uri !== '') return file.uri;
-  if (kind === 'text' && isRecord(text) && typeof text.text === 'string' && text.text !== '')
-    return text.text;
-  if (kind === 'ssml' && isRecord(ssml) && typeof ssml.ssmlText === 'string' && ssml.ssmlText !== '') {
-    return ssml.ssmlText
-      .replace(/<[^>]+>/g, ' ')
-      .replace(/\s+/g, ' ')
-      .trim();
-  }
-  throw AcsRestError.badRequest(`Invalid play source of kind "${String(value.kind)}".`);
-}
