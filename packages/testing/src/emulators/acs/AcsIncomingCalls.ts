@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Identity } from '@switchboard/core';
+import { dialingLine } from '../../simulation/call/DialingLine.js';
 import type { PartyLine } from '../../simulation/PartyLine.js';
 import type { PhoneParty } from '../../simulation/PhoneParty.js';
 import type { AcsCallbackDispatcher } from './AcsCallbackDispatcher.js';
@@ -114,15 +115,9 @@ export class AcsIncomingCalls {
       correlationId: randomUUID(),
       state: 'offered',
       // Until the bot answers, what the caller does reaches nobody; hanging up withdraws the offer.
-      line: {
-        callId: undefined,
-        tone: () => undefined,
-        speech: () => undefined,
-        hold: () => undefined,
-        leave: () => {
-          if (offer.state === 'offered') offer.state = 'withdrawn';
-        },
-      },
+      line: dialingLine(undefined, () => {
+        if (offer.state === 'offered') offer.state = 'withdrawn';
+      }),
     };
     this.#offers.set(incomingCallContext, offer);
     party.startDialing(offer.line);

@@ -1,7 +1,5 @@
 import { acsUser, phone } from '@switchboard/core';
-import { PartyBridge } from '../../../simulation/PartyBridge.js';
-import type { PartyLine } from '../../../simulation/PartyLine.js';
-import type { PartyRing } from '../../../simulation/PartyRing.js';
+import { redirectCall } from '../../../simulation/call/redirectCall.js';
 import type { PhoneParty } from '../../../simulation/PhoneParty.js';
 import { identityFromModel } from '../AcsIdentifierModel.js';
 import { AcsRestError } from '../AcsRestError.js';
@@ -118,30 +116,16 @@ function reject(deps: AcsRouteDeps, body: Body): Reply {
   return { status: 204 };
 }
 
-// The caller's call rings the target instead; answered, the two talk without the bot (a bridge).
+// The caller's call rings the target instead; answered, the two talk without the bot (the world's redirect).
 function redirect(deps: AcsRouteDeps, body: Body): Reply {
   const offer = deps.incoming.take(body);
   const target = requiredIdentity(body, 'target');
   offer.state = 'redirected';
-  const caller = offer.party;
-  const callee = deps.network.party(target);
-  const towardsCallee: PartyRing = {
-    callId: undefined,
-    answer: (answering: PhoneParty) => {
-      if (caller.line === line) PartyBridge.connect([caller, answering]);
-      else answering.disconnect();
-    },
-    decline: () => caller.disconnect(line),
-  };
-  const line: PartyLine = {
-    callId: undefined,
-    tone: () => undefined,
-    speech: () => undefined,
-    hold: () => undefined,
-    leave: () => callee.stopRinging(towardsCallee),
-  };
-  caller.startDialing(line);
-  if (!callee.ring(towardsCallee)) deps.callContext.clock.setTimeout(() => caller.disconnect(line), 0);
+  const { clock } = deps.callContext;
+  redirectCall(offer.party, deps.network.party(target), (ms, callback) => {
+    const handle = clock.setTimeout(callback, ms);
+    return () => clock.clearTimeout(handle);
+  });
   return { status: 204 };
 }
 
