@@ -89,7 +89,7 @@ export interface PendingInvite {
  * One call connection of the emulated service: its state and lifecycle, its roster of world parties, and the
  * callbacks it sends, in order. It is the `PartyLine` of the parties in it: what they do (tones, speech, hold,
  * hanging up) reaches it there. The operations the REST routes call live beside it (`participantOperations`,
- * `mediaOperations`, `recognizeOperation`, `streamingOperations`).
+ * `mediaOperations`, `recognizeRequest`, `streamingOperations`).
  */
 export class EmulatedCall implements PartyLine {
   readonly id = randomUUID();

@@ -6,8 +6,8 @@ import {
 import { acsUser, phone } from '@switchboard/core';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CallbackReceiver as Receiver } from '../../../test/acs/CallbackReceiver.js';
-import { AcsEmulator } from './AcsEmulator.js';
+import { AcsEmulator } from '../../src/emulators/acs/AcsEmulator.js';
+import { CallbackReceiver as Receiver } from './CallbackReceiver.js';
 
 // Text prompts need speech services linked to the call, as on the real service.
 const speech = 'https://speech.example.cognitiveservices.azure.com/';
