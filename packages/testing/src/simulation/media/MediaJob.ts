@@ -22,6 +22,12 @@ export interface MediaContext {
   describe?(source: PlaySource): string;
   /** Whether the service can play this source (default: every source); the ACS emulator's `UnplayableFiles`. */
   playable?(source: PlaySource): boolean;
+  /**
+   * What input during a recognize prompt that does not interrupt (`interruptPrompt: false`) does: `ignored`
+   * (the default: it is not heard) or `collected` (it counts while the prompt plays on, as the ACS emulator has
+   * it).
+   */
+  readonly uninterruptedPromptInput?: 'ignored' | 'collected';
 }
 
 /** One play, recognize or record-response operation in a call's media queue. */

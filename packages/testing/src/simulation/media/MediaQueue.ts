@@ -21,6 +21,12 @@ export interface MediaQueueOptions {
    * (only the running one; the interrupting job then runs before the waiting ones).
    */
   readonly interruptCancels?: 'all' | 'running';
+  /**
+   * Start a job the moment its turn comes (in `enqueue`, or when the one before it ends) instead of on a later
+   * turn: a service that starts an operation once it accepted the request (the ACS emulator) hears input that
+   * arrives right after its answer. Off unless given.
+   */
+  readonly startAtOnce?: boolean;
 }
 
 interface TypedTone {
@@ -108,7 +114,7 @@ export class MediaQueue {
     const next = this.#waiting.shift();
     if (!next) return;
     this.#active = next;
-    this.options.after(0, () => {
+    const begin = (): void => {
       if (this.#active !== next) return;
       next.start(() => {
         if (this.#active !== next) return;
@@ -116,7 +122,9 @@ export class MediaQueue {
         this.#pump();
       });
       if (next.takesTypeAhead) this.#replayTypeAhead(next);
-    });
+    };
+    if (this.options.startAtOnce) begin();
+    else this.options.after(0, begin);
   }
 
   #replayTypeAhead(job: MediaJob): void {

@@ -123,7 +123,7 @@ export class RecognizeJob extends MediaJobBase<RecognizeOutcome> implements Medi
   #accepts(party: MediaParty): boolean {
     if (this.ended || party !== this.#party) return false;
     if (this.#listening) return true;
-    if (this.options.interruptPrompt === false) return false;
+    if (this.options.interruptPrompt === false) return this.context.uninterruptedPromptInput === 'collected';
     this.cancelTimers();
     this.#listening = true;
     return true;

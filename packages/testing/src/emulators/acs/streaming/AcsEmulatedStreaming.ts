@@ -1,5 +1,5 @@
 import { type Logger, Pcm16 } from '@switchboard/core';
-import type { EmulatedParty } from '../EmulatedParty.js';
+import type { PhoneParty } from '../../../simulation/PhoneParty.js';
 import { EmulatedStreamConnection } from './EmulatedStreamConnection.js';
 import { FramePacer } from './FramePacer.js';
 
@@ -11,7 +11,7 @@ export interface StreamingCall {
   readonly correlationId: string;
   readonly init: { readonly mediaStreamingOptions?: Body; readonly transcriptionOptions?: Body };
   /** The parties in the call now. */
-  parties(): readonly EmulatedParty[];
+  parties(): readonly PhoneParty[];
 }
 
 interface CallStreams {
@@ -96,7 +96,7 @@ export class AcsEmulatedStreaming {
   }
 
   /** A party speaks audio in the call: it streams in 20 ms frames at the stream's rate. */
-  audio(call: StreamingCall, party: EmulatedParty, samples: Int16Array, sampleRate: number): void {
+  audio(call: StreamingCall, party: PhoneParty, samples: Int16Array, sampleRate: number): void {
     const unmixed = text(call.init.mediaStreamingOptions, 'audioChannelType')?.toLowerCase() === 'unmixed';
     void this.#calls.get(call.id)?.audio?.then((connection) => {
       if (!connection?.isOpen) return;
@@ -106,7 +106,7 @@ export class AcsEmulatedStreaming {
   }
 
   /** A party says a phrase: a transcription result (intermediate first when the bot asked for them). */
-  said(call: StreamingCall, party: EmulatedParty, phrase: string): void {
+  said(call: StreamingCall, party: PhoneParty, phrase: string): void {
     const streams = this.#calls.get(call.id);
     const intermediate = call.init.transcriptionOptions?.enableIntermediateResults === true;
     void streams?.transcription?.then((connection) => {

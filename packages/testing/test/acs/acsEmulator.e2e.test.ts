@@ -1,6 +1,3 @@
-import type { IncomingMessage, Server } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   CallAutomationClient,
   DtmfTone,
@@ -9,93 +6,11 @@ import {
 import { acsUser, phone } from '@switchboard/core';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AcsEmulator } from './AcsEmulator.js';
+import { AcsEmulator } from '../../src/emulators/acs/AcsEmulator.js';
+import { CallbackReceiver as Receiver } from './CallbackReceiver.js';
 
-interface Received {
-  readonly path: string;
-  readonly headers: IncomingMessage['headers'];
-  readonly body: readonly Record<string, unknown>[];
-}
-
-/** A bot's webhook on loopback: records every POST and answers Event Grid's validation handshake. */
 // Text prompts need speech services linked to the call, as on the real service.
 const speech = 'https://speech.example.cognitiveservices.azure.com/';
-
-class Receiver {
-  readonly received: Received[] = [];
-  answerValidation: 'echo' | 'wrong' = 'echo';
-  readonly #waiters = new Set<() => void>();
-
-  private constructor(
-    private readonly server: Server,
-    readonly url: string,
-  ) {
-    server.on('request', (request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>[];
-        this.received.push({ path: request.url ?? '/', headers: request.headers, body });
-        const first = body[0] as { eventType?: string; data?: { validationCode?: string } } | undefined;
-        if (first?.eventType === 'Microsoft.EventGrid.SubscriptionValidationEvent') {
-          const code = this.answerValidation === 'echo' ? first.data?.validationCode : 'nope';
-          response.writeHead(200, { 'content-type': 'application/json' });
-          response.end(JSON.stringify({ validationResponse: code }));
-        } else {
-          response.writeHead(200);
-          response.end();
-        }
-        for (const waiter of [...this.#waiters]) waiter();
-      });
-    });
-  }
-
-  static async start(): Promise<Receiver> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    const { port } = server.address() as AddressInfo;
-    return new Receiver(server, `http://127.0.0.1:${port}`);
-  }
-
-  /** Every event element received so far of this type (CloudEvents `type` or Event Grid `eventType`). */
-  events(type: string): { readonly event: Record<string, unknown>; readonly delivery: Received }[] {
-    return this.received.flatMap((delivery) =>
-      delivery.body
-        .filter((event) => event.type === type || event.eventType === type)
-        .map((event) => ({ event, delivery })),
-    );
-  }
-
-  waitFor(
-    type: string,
-    where: (data: Record<string, unknown>) => boolean = () => true,
-    timeoutMs = 5_000,
-  ): Promise<{ readonly event: Record<string, unknown>; readonly delivery: Received }> {
-    const find = () => this.events(type).find(({ event }) => where(event.data as Record<string, unknown>));
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        const found = find();
-        if (!found) return;
-        this.#waiters.delete(check);
-        clearTimeout(timer);
-        resolve(found);
-      };
-      const timer = setTimeout(() => {
-        this.#waiters.delete(check);
-        reject(new Error(`no ${type} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.#waiters.add(check);
-      check();
-    });
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
-  }
-}
 
 const bob = acsUser('8:acs:00000000-0000-0000-0000-00000000000b_00000020-0000-0000-0000-000000000001');
 
