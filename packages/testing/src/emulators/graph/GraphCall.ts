@@ -145,6 +145,16 @@ export class GraphCall implements PartyLine {
     return this.echoed.meetingInfo !== undefined || this.echoed.chatInfo !== undefined;
   }
 
+  /**
+   * A group call: meeting coordinates, or the bot called two or more targets. A call a party placed to the bot,
+   * or the bot placed to one target, is one-to-one (peer-to-peer). v1 "Supported call types"
+   * (cloud-communications-calls): "A group call occurs if there are either three or more participants in the
+   * call, or if meeting coordinates were specified when the call was initially created".
+   */
+  get isGroupCall(): boolean {
+    return this.isMeeting || (this.direction === 'outgoing' && this.targets.length >= 2);
+  }
+
   get ended(): boolean {
     return this.state === 'terminated';
   }

@@ -4,6 +4,7 @@ import { PartyBridge } from '../../simulation/PartyBridge.js';
 import type { PhoneParty } from '../../simulation/PhoneParty.js';
 import type { EmulatedParticipant, GraphCall } from './GraphCall.js';
 import { GraphCallJson } from './GraphCallJson.js';
+import { GraphCallRules, maxGroupCallParticipants } from './GraphCallRules.js';
 import type { GraphCallService, GraphResult } from './GraphCallService.js';
 import { GraphHttpError } from './GraphHttpError.js';
 import { GraphIdentitySet, type GraphIdentitySetJson } from './GraphIdentitySet.js';
@@ -63,6 +64,7 @@ export class GraphCallLifecycle {
     const request = GraphRequestBody.object(body);
     const callbackUri = GraphRequestBody.url(request, 'callbackUri');
     if (!callbackUri) throw GraphHttpError.badRequest("'callbackUri' is required.");
+    GraphCallRules.requireHttpsCallback(callbackUri);
     const modalities = GraphRequestBody.strings(request, 'requestedModalities');
     if (!isRecord(request.mediaConfig)) throw GraphHttpError.badRequest("'mediaConfig' is required.");
     const joinsMeeting = isRecord(request.meetingInfo) || isRecord(request.chatInfo);
@@ -76,6 +78,11 @@ export class GraphCallLifecycle {
     if (!Array.isArray(rawTargets)) throw GraphHttpError.badRequest("'targets' must be an array.");
     if (rawTargets.length === 0 && !joinsMeeting) {
       throw GraphHttpError.badRequest("A call needs 'targets' or 'meetingInfo'.");
+    }
+    if (rawTargets.length > maxGroupCallParticipants) {
+      throw GraphHttpError.badRequest(
+        `A group call holds at most ${maxGroupCallParticipants} participants; 'targets' names ${rawTargets.length}.`,
+      );
     }
     const targets = rawTargets.map((target, index) =>
       GraphRequestBody.participantInfo(target, `targets[${index}]`),
@@ -154,6 +161,7 @@ export class GraphCallLifecycle {
     GraphRequestBody.strings(request, 'acceptedModalities');
     if (!isRecord(request.mediaConfig)) throw GraphHttpError.badRequest("'mediaConfig' is required.");
     const callbackUri = GraphRequestBody.url(request, 'callbackUri');
+    GraphCallRules.requireHttpsCallback(callbackUri);
     if (callbackUri) call.callbackUri = callbackUri;
     call.deltaRoster = isRecord(request.callOptions) && request.callOptions.isDeltaRosterEnabled === true;
     call.echoed.mediaConfig = request.mediaConfig;
@@ -176,6 +184,7 @@ export class GraphCallLifecycle {
       throw GraphHttpError.badRequest("'reason' must be one of none, busy, forbidden.");
     }
     const callbackUri = GraphRequestBody.url(request, 'callbackUri');
+    GraphCallRules.requireHttpsCallback(callbackUri);
     if (callbackUri) call.callbackUri = callbackUri;
     const code = reason === 'busy' ? 486 : reason === 'forbidden' ? 403 : 603;
     service.later(call, 0, () => {
@@ -213,6 +222,7 @@ export class GraphCallLifecycle {
       throw GraphHttpError.badRequest("'timeout' must be a number of seconds from 15 to 90.");
     }
     const callbackUri = GraphRequestBody.url(request, 'callbackUri');
+    GraphCallRules.requireHttpsCallback(callbackUri);
     if (callbackUri) call.callbackUri = callbackUri;
     service.later(call, 0, () => {
       const [caller] = call.parties();

@@ -37,6 +37,8 @@ export interface GraphCallServiceOptions {
   readonly promptDurationMs: number;
   readonly notifier: GraphNotifier;
   readonly logger: Logger;
+  /** Take invite and mute on one-to-one calls, which Graph refuses (see `GraphEmulatorOptions`). */
+  readonly lenientOneToOneCalls?: boolean;
 }
 
 /**

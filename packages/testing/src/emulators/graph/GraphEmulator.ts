@@ -22,6 +22,12 @@ export interface GraphEmulatorOptions {
   /** How long each prompt "plays" before the next (and before the operation completes). Default 20. */
   readonly promptDurationMs?: number;
   readonly logger?: Logger;
+  /**
+   * Take invite, participant mute and the bot's own mute/unmute on one-to-one calls. Graph refuses them there
+   * (400, `GraphCallRules.requireGroupCall`), and so does the emulator by default; this is for suites written
+   * before bots were told a one-to-one call's capabilities.
+   */
+  readonly lenientOneToOneCalls?: boolean;
 }
 
 /** A request the emulator received (headers lower-cased; JSON and form bodies parsed, secrets masked). */
@@ -117,6 +123,7 @@ export class GraphEmulator {
       promptDurationMs: options.promptDurationMs ?? 20,
       notifier,
       logger,
+      lenientOneToOneCalls: options.lenientOneToOneCalls === true,
     });
     const identity = new EntraIdRoutes({
       baseUrl,

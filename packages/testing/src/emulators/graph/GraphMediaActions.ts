@@ -1,3 +1,4 @@
+import { GraphCallRules } from './GraphCallRules.js';
 import type { GraphCallService, GraphResult } from './GraphCallService.js';
 import { GraphHttpError } from './GraphHttpError.js';
 import { GraphRequestBody } from './GraphRequestBody.js';
@@ -27,6 +28,11 @@ export class GraphMediaActions {
     const service = this.service;
     const call = service.liveCall(callId);
     service.requireState(call, mediaStates, muted ? 'mute' : 'unmute');
+    GraphCallRules.requireGroupCall(
+      call,
+      muted ? 'mute' : 'unmute',
+      service.options.lenientOneToOneCalls === true,
+    );
     const operation = call.newOperation(
       muted ? 'muteParticipantOperation' : 'unmuteParticipantOperation',
       GraphRequestBody.clientContext(GraphRequestBody.optionalObject(body)),
@@ -38,7 +44,7 @@ export class GraphMediaActions {
       bot.isMuted = muted;
       service.later(call, 0, () => service.notifications.roster(call, [bot]));
     }
-    return { status: 200, body: service.operations.json(call, operation) };
+    return service.operations.answer(call, operation);
   }
 
   playPrompt(callId: string, body: unknown): GraphResult {
@@ -108,7 +114,7 @@ export class GraphMediaActions {
     );
     operation.resultInfo = graphResults.ok;
     call.toneSubscribed = true;
-    return { status: 200, body: service.operations.json(call, operation) };
+    return service.operations.answer(call, operation);
   }
 
   sendDtmfTones(callId: string, body: unknown): GraphResult {
@@ -147,7 +153,7 @@ export class GraphMediaActions {
     );
     operation.resultInfo = graphResults.ok;
     service.mediaQueue.cancelAll(call);
-    return { status: 200, body: service.operations.json(call, operation) };
+    return service.operations.answer(call, operation);
   }
 
   /** v1 `call-updaterecordingstatus`: only for Teams policy-based recording (a compliance recorder's call). */
@@ -174,6 +180,6 @@ export class GraphMediaActions {
       'completed',
     );
     operation.resultInfo = graphResults.ok;
-    return { status: 200, body: service.operations.json(call, operation) };
+    return service.operations.answer(call, operation);
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GraphCallJson } from './GraphCallJson.js';
+import { GraphCallRules, maxInvitees } from './GraphCallRules.js';
 import type { GraphCallService, GraphResult } from './GraphCallService.js';
 import { GraphHttpError } from './GraphHttpError.js';
 import { GraphRequestBody, isRecord } from './GraphRequestBody.js';
@@ -40,9 +41,14 @@ export class GraphParticipantActions {
     if (!Array.isArray(raw) || raw.length === 0) {
       throw GraphHttpError.badRequest("'participants' must be a non-empty array.");
     }
+    GraphCallRules.requireGroupCall(call, 'invite', service.options.lenientOneToOneCalls === true);
+    if (raw.length > maxInvitees) {
+      throw GraphHttpError.badRequest(`'participants' names at most ${maxInvitees} invitees.`);
+    }
     const invitees = raw.map((entry, index) =>
       GraphRequestBody.participantInfo(entry, `participants[${index}]`),
     );
+    GraphCallRules.requireRoom(call, invitees.length);
     const operation = call.newOperation(
       'inviteParticipantsOperation',
       GraphRequestBody.clientContext(request),
@@ -103,6 +109,7 @@ export class GraphParticipantActions {
     const service = this.service;
     const call = service.liveCall(callId);
     const participant = service.participant(call, participantId);
+    GraphCallRules.requireGroupCall(call, 'mute', service.options.lenientOneToOneCalls === true);
     const operation = call.newOperation(
       'muteParticipantOperation',
       GraphRequestBody.clientContext(GraphRequestBody.optionalObject(body)),
@@ -113,7 +120,7 @@ export class GraphParticipantActions {
       participant.isMuted = true;
       service.later(call, 0, () => service.notifications.roster(call, [participant]));
     }
-    return { status: 200, body: service.operations.json(call, operation) };
+    return service.operations.answer(call, operation);
   }
 
   remove(callId: string, participantId: string): GraphResult {
