@@ -44,6 +44,7 @@ export class GraphCallNotifications {
 
   /** A roster update: the whole roster, or the changed participants when the bot asked for delta rosters. */
   roster(call: GraphCall, changed: readonly EmulatedParticipant[]): void {
+    if (!call.isGroupCall && this.service.quirks.applies('peerToPeerStateOnly')) return;
     const url = `${call.path}/participants`;
     if (call.deltaRoster) {
       call.rosterSequence += 1;

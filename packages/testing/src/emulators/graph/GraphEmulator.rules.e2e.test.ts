@@ -206,6 +206,30 @@ describe('GraphEmulator follows the Graph docs', () => {
     expect(created.body).toMatchObject({ error: { message: expect.stringContaining('350') } });
   });
 
+  it('sends a one-to-one call state notifications only when asked (peerToPeerStateOnly)', async () => {
+    graph.quirks.set({ peerToPeerStateOnly: true });
+    try {
+      const answer = await post('', createBody([userTarget(nextUser())]));
+      const id = answer.body.id as string;
+      const forCall = () =>
+        notified.filter((n) => (n.resourceUrl as string).startsWith(`/communications/calls/${id}`));
+      for (
+        let i = 0;
+        i < 500 && !forCall().some((n) => (n.resourceData as Json).state === 'established');
+        i++
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await graph.idle();
+      expect(forCall().map((n) => (n.resourceData as Json).state)).toEqual(['establishing', 'established']);
+      expect(forCall().every((n) => n.resourceUrl === `/communications/calls/${id}`)).toBe(true);
+      // A group call still gets its roster.
+      expect((await establishedCall(2)).roster.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      graph.quirks.set({ peerToPeerStateOnly: false });
+    }
+  });
+
   it('refuses an http callbackUri off loopback, on create and on answer', async () => {
     const created = await post('', {
       ...createBody([userTarget(nextUser())]),
