@@ -1,31 +1,21 @@
-import {
-  type Call,
-  type CallState,
-  type Capability,
-  type IncomingCall,
-  type Participant,
-  phone,
-  type TelephonyClient,
-} from '@switchboard/core';
+import type { Call, CallState } from '@switchboard/core';
 import { filter, firstValueFrom, timeout } from 'rxjs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { PartyBehaviour, SimulatedParty } from '../simulation/SimulatedNetwork.js';
+import { describe, expect, it } from 'vitest';
+import type { SimulatedParty } from '../simulation/SimulatedNetwork.js';
 import type { ConformanceHarness } from './ConformanceHarness.js';
+import { conformanceSuite } from './ConformanceSuite.js';
 import {
-  expectFailure,
-  milestones,
-  newNumber,
+  expectReason,
+  nextIncoming,
   outcomeOf,
-  parityTrace,
-  prompt,
   rawIds,
-  record,
-  url,
-} from './parityTrace.js';
+  waitForRoster,
+  waitMs,
+} from './conformanceHelpers.js';
+import { milestones, parityTrace, prompt, record, url } from './parityTrace.js';
 
 // Real time, as in the conformance suite: short timeouts and the parties' wait helpers, no fixed sleeps. The
 // harness plays each prompt for a noticeable time (about 200 ms) so that "mid-prompt" means something.
-const waitMs = 5_000;
 const silenceMs = 300;
 
 /**
@@ -40,52 +30,21 @@ const silenceMs = 300;
  */
 export function describeParityScenarios(name: string, factory: () => Promise<ConformanceHarness>): void {
   describe(`parity scenarios: ${name}`, () => {
-    let harness: ConformanceHarness | undefined;
-    let parties: SimulatedParty[] = [];
-
-    const h = (): ConformanceHarness => {
-      if (!harness) throw new Error('the parity harness did not start');
-      return harness;
-    };
-    const client = (): TelephonyClient => h().client;
-    const supports = (...capabilities: Capability[]): boolean =>
-      capabilities.every((capability) => client().capabilities[capability] === true);
-    const newParty = (behaviour?: PartyBehaviour): SimulatedParty => {
-      const party = h().network.party(phone(newNumber()), behaviour);
-      parties.push(party);
-      return party;
-    };
+    const { h, client, supports, newParty, connectedCall: outboundCall } = conformanceSuite(factory);
     const expectUnsupported = async (operation: () => Promise<unknown>, named: string): Promise<void> => {
-      const error = expectFailure(await outcomeOf(operation()), 'unsupported');
+      const error = expectReason(await outcomeOf(operation()), 'unsupported');
       expect(error.message).toContain(client().backend);
       expect(error.message).toContain(named);
     };
-    const waitForRoster = (call: Call, predicate: (roster: readonly Participant[]) => boolean) =>
-      firstValueFrom(call.participants$.pipe(filter(predicate), timeout(waitMs)));
-
     /** A caller dials the bot, the bot answers; resolves once connected with the caller in the roster. */
     const inboundCall = async (): Promise<{ call: Call; caller: SimulatedParty }> => {
       const caller = newParty();
-      const offered = firstValueFrom(
-        client().incomingCalls$.pipe(
-          filter((incoming: IncomingCall) => incoming.from.rawId === caller.identity.rawId),
-          timeout(waitMs),
-        ),
-      );
+      const offered = nextIncoming(client(), caller.identity);
       await h().network.dial(caller);
       const call = await (await offered).answer();
       await call.waitForState('connected', { timeoutMs: waitMs });
       await waitForRoster(call, (roster) => rawIds(roster).includes(caller.identity.rawId));
       return { call, caller };
-    };
-
-    /** The bot calls a party who answers. */
-    const outboundCall = async (): Promise<{ call: Call; party: SimulatedParty }> => {
-      const party = newParty();
-      const call = await client().placeCall({ to: party.identity });
-      await call.waitForState('connected', { timeoutMs: waitMs });
-      await waitForRoster(call, (roster) => rawIds(roster).includes(party.identity.rawId));
-      return { call, party };
     };
 
     const states = (call: Call): CallState[] => {
@@ -95,21 +54,6 @@ export function describeParityScenarios(name: string, factory: () => Promise<Con
       });
       return seen;
     };
-
-    beforeAll(async () => {
-      harness = await factory();
-    });
-
-    afterEach(async () => {
-      const live = harness ? [...harness.client.calls.values()] : [];
-      await Promise.all(live.map((call) => outcomeOf(call.terminate({ timeoutMs: waitMs }))));
-      await Promise.all(parties.map((party) => outcomeOf(party.hangUp())));
-      parties = [];
-    });
-
-    afterAll(async () => {
-      await harness?.close();
-    });
 
     it('IVR menu: a play, two recognitions with prompts, a goodbye, the bot hangs up', async () => {
       const { call, caller } = await inboundCall();
@@ -157,7 +101,7 @@ export function describeParityScenarios(name: string, factory: () => Promise<Con
       const { call, caller } = await inboundCall();
       const events = record(call);
       for (let attempt = 0; attempt < 2; attempt++) {
-        const error = expectFailure(
+        const error = expectReason(
           await outcomeOf(
             call.recognizeDtmf({ prompt: prompt('menu'), maxTones: 1, initialSilenceTimeoutMs: silenceMs }),
           ),
@@ -187,7 +131,7 @@ export function describeParityScenarios(name: string, factory: () => Promise<Con
       );
       await caller.waitToHear(url('menu'));
       await caller.pressDigits('1');
-      const error = expectFailure(await recognizing, 'operationFailed');
+      const error = expectReason(await recognizing, 'operationFailed');
       expect(error.failure).toBe('interToneTimeout');
       expect(error.result?.subcode).toBe(8532);
     });
@@ -208,7 +152,7 @@ export function describeParityScenarios(name: string, factory: () => Promise<Con
       const recognizing = outcomeOf(call.recognize(options));
       await caller.waitToHear(url('choices'));
       await caller.pressDigits('7');
-      const error = expectFailure(await recognizing, 'operationFailed');
+      const error = expectReason(await recognizing, 'operationFailed');
       expect(error.failure).toBe('noMatch');
       expect(error.result?.subcode).toBe(8534);
     });
@@ -221,7 +165,7 @@ export function describeParityScenarios(name: string, factory: () => Promise<Con
       );
       await caller.waitToHear(url('menu'));
       await caller.hangUp();
-      expectFailure(await recognizing, 'callEnded');
+      expectReason(await recognizing, 'callEnded');
       await call.ended;
       expect(parityTrace(events)).toEqual(['call.state:disconnected']);
     });
@@ -232,7 +176,7 @@ export function describeParityScenarios(name: string, factory: () => Promise<Con
       const playing = outcomeOf(call.play(prompt('long-story')));
       await caller.waitToHear(url('long-story'));
       await caller.hangUp();
-      expectFailure(await playing, 'callEnded');
+      expectReason(await playing, 'callEnded');
       await call.ended;
       expect(parityTrace(events)).toEqual(['play.started', 'call.state:disconnected']);
     });
@@ -309,10 +253,7 @@ export function describeParityScenarios(name: string, factory: () => Promise<Con
       const events = record(call);
       const target = newParty({ declines: true });
       if (!supports('transfer')) return expectUnsupported(() => call.transfer(target.identity), 'transfer');
-      expectFailure(
-        await outcomeOf(call.transfer(target.identity, { timeoutMs: waitMs })),
-        'operationFailed',
-      );
+      expectReason(await outcomeOf(call.transfer(target.identity, { timeoutMs: waitMs })), 'operationFailed');
       await call.waitForState('connected', { timeoutMs: waitMs });
       await call.hangUp();
       expect(parityTrace(events)).toEqual(['transfer.failed', 'call.state:disconnected']);
@@ -355,7 +296,7 @@ export function describeParityScenarios(name: string, factory: () => Promise<Con
       await caller.pressDigits('*');
       await star;
       await call.cancelMedia();
-      expectFailure(await playing, 'canceled');
+      expectReason(await playing, 'canceled');
       await call.stopContinuousDtmf(caller.identity);
       expect(parityTrace(events)).toEqual([
         'play.started',

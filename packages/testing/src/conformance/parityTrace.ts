@@ -1,15 +1,7 @@
-import type { Call, CallState, Participant, TelephonyEvent } from '@switchboard/core';
-import { PlaySources, TelephonyError } from '@switchboard/core';
-import { expect } from 'vitest';
+import type { Call, CallState, TelephonyEvent } from '@switchboard/core';
+import { PlaySources } from '@switchboard/core';
 
 // Helpers of the parity scenarios (describeParityScenarios): the trace a scenario asserts, and small waits.
-
-let nextNumber = 1;
-
-/** A fresh phone number for a party of the scenarios. */
-export function newNumber(): string {
-  return `+1425556${String(nextNumber++).padStart(4, '0')}`;
-}
 
 /** A prompt file of the scenarios (every backend plays files), and the URL a party hears for it. */
 export const prompt = (name: string) => PlaySources.file(url(name));
@@ -69,24 +61,4 @@ export function record(call: Call): TelephonyEvent[] {
   const events: TelephonyEvent[] = [];
   call.events$.subscribe((event) => events.push(event));
   return events;
-}
-
-/** The raw ids of a roster. */
-export function rawIds(participants: readonly Participant[]): string[] {
-  return participants.map((participant) => participant.identity.rawId);
-}
-
-/** Settles to the error a promise rejects with, or `undefined`; never rejects. */
-export function outcomeOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-}
-
-/** Asserts a `TelephonyError` with this reason and returns it. */
-export function expectFailure(error: unknown, reason: TelephonyError['reason']): TelephonyError {
-  expect(TelephonyError.is(error), `expected a TelephonyError, got ${String(error)}`).toBe(true);
-  expect((error as TelephonyError).reason).toBe(reason);
-  return error as TelephonyError;
 }

@@ -2,7 +2,7 @@ import type { ResultInfo } from '@switchboard/core';
 
 /**
  * The result codes the in-memory backend reports. Where ACS or Graph documents a code for the same situation it
- * is used (7000, 7015, 5002, 5234, 8508, 8533, 8534, 8547); otherwise the HTTP-like code alone, with subcode 0.
+ * is used (7000, 7015, 5002, 5234, 8508, 8511, 8533, 8534, 8535, 8547); otherwise the HTTP-like code alone, with subcode 0.
  */
 export const memoryResults = {
   completed: { code: 200, subcode: 0, message: 'Action completed successfully.' },
@@ -23,6 +23,14 @@ export const memoryResults = {
   wrongTone: { code: 400, subcode: 8534, message: 'Action failed, incorrect tone entered.' },
   noMatch: { code: 400, subcode: 8547, message: 'Action failed, speech option not matched.' },
   canceled: { code: 400, subcode: 8508, message: 'Action failed, the operation was canceled.' },
+  // ACS's codes for a play source and a recognize prompt the service cannot play (RECORDED-FLOWS flows 7, 16).
+  unplayable: { code: 400, subcode: 8535, message: 'Action failed, file format is invalid.' },
+  promptFailed: {
+    code: 500,
+    subcode: 8511,
+    message: 'Action failed, encountered failure while trying to play the prompt.',
+  },
+  recognizeFailed: { code: 500, subcode: 0, message: 'Action failed, the recognition failed.' },
   notRunning: { code: 400, subcode: 0, message: 'Action failed, nothing of this kind is running.' },
   alreadyRunning: { code: 400, subcode: 0, message: 'Action failed, it is already running.' },
 } as const satisfies Record<string, ResultInfo>;

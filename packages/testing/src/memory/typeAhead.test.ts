@@ -1,7 +1,7 @@
 import { createTelephonyClient, PlaySources, phone, TelephonyError } from '@switchboard/core';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../clock/VirtualClock.js';
-import { typeAheadMs } from './MediaQueue.js';
+import { typeAheadMs } from '../simulation/media/MediaQueue.js';
 import { MemoryBackend } from './MemoryBackend.js';
 
 async function connectedCall(backend: MemoryBackend, clock?: VirtualClock) {

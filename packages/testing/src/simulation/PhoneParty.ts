@@ -1,7 +1,8 @@
-import { type DtmfTone, type Identity, Pcm16, parseDtmfTone, TelephonyError } from '@switchboard/core';
+import { type DtmfTone, type Identity, Pcm16, parseDtmfTone } from '@switchboard/core';
 import { PartyBridge } from './PartyBridge.js';
 import type { PartyLine } from './PartyLine.js';
 import type { PartyRing } from './PartyRing.js';
+import { defaultPartyWaitMs, notADtmfTone, partyNotInCall, partyWaitTimeout } from './partyErrors.js';
 import type { PartyBehaviour, SimulatedParty } from './SimulatedNetwork.js';
 
 /** What a party needs from the network it lives in. */
@@ -13,8 +14,6 @@ export interface PhonePartyHost {
 }
 
 type PartyState = 'idle' | 'ringing' | 'dialing' | 'inCall';
-
-const defaultWaitMs = 5_000;
 
 /**
  * A simulated person on a phone or Teams client. Tests drive it through the `SimulatedParty` methods; a backend
@@ -179,7 +178,7 @@ export class PhoneParty implements SimulatedParty {
   waitForAudio(samples: number, options: { readonly timeoutMs?: number } = {}): Promise<Int16Array> {
     return this.#waitFor(
       () => (this.#receivedSamples >= samples ? this.receivedAudio : undefined),
-      options.timeoutMs ?? defaultWaitMs,
+      options.timeoutMs ?? defaultPartyWaitMs,
       () => `${samples} samples of audio (received ${this.#receivedSamples})`,
     );
   }
@@ -187,7 +186,7 @@ export class PhoneParty implements SimulatedParty {
   async answer(): Promise<void> {
     await this.#waitFor(
       () => this.#state === 'ringing' || undefined,
-      defaultWaitMs,
+      defaultPartyWaitMs,
       () => 'a call to answer',
     );
     const ring = this.#ring;
@@ -199,7 +198,7 @@ export class PhoneParty implements SimulatedParty {
   async decline(): Promise<void> {
     await this.#waitFor(
       () => this.#state === 'ringing' || undefined,
-      defaultWaitMs,
+      defaultPartyWaitMs,
       () => 'a call to decline',
     );
     const ring = this.#ring;
@@ -212,7 +211,7 @@ export class PhoneParty implements SimulatedParty {
     const parsed: DtmfTone[] = [];
     for (const character of tones) {
       const tone = parseDtmfTone(character);
-      if (tone === undefined) throw new TelephonyError('invalidInput', `"${character}" is not a DTMF tone`);
+      if (tone === undefined) throw notADtmfTone(character);
       parsed.push(tone);
     }
     const line = this.#requireLine('press digits');
@@ -260,7 +259,7 @@ export class PhoneParty implements SimulatedParty {
       typeof match === 'string' ? text.includes(match) : match.test(text);
     return this.#waitFor(
       () => this.#heard.find(test),
-      options.timeoutMs ?? defaultWaitMs,
+      options.timeoutMs ?? defaultPartyWaitMs,
       () => `to hear ${String(match)} (heard: ${JSON.stringify(this.#heard)})`,
     );
   }
@@ -268,7 +267,7 @@ export class PhoneParty implements SimulatedParty {
   async waitForRing(options: { readonly timeoutMs?: number } = {}): Promise<void> {
     await this.#waitFor(
       () => (this.#rings > this.#ringsWaitedFor ? true : undefined),
-      options.timeoutMs ?? defaultWaitMs,
+      options.timeoutMs ?? defaultPartyWaitMs,
       () => 'a ring',
     );
     this.#ringsWaitedFor++;
@@ -277,7 +276,7 @@ export class PhoneParty implements SimulatedParty {
   async waitForHangUp(options: { readonly timeoutMs?: number } = {}): Promise<void> {
     await this.#waitFor(
       () => (this.#state === 'idle' ? true : undefined),
-      options.timeoutMs ?? defaultWaitMs,
+      options.timeoutMs ?? defaultPartyWaitMs,
       () => 'the call to end',
     );
   }
@@ -297,7 +296,7 @@ export class PhoneParty implements SimulatedParty {
 
   #requireLine(action: string): PartyLine {
     if (this.#state !== 'inCall' || !this.#line) {
-      throw new TelephonyError('callEnded', `${this.identity.rawId} cannot ${action}: not in a call`);
+      throw partyNotInCall(this.identity, action);
     }
     return this.#line;
   }
@@ -333,7 +332,7 @@ export class PhoneParty implements SimulatedParty {
       };
       const timer = setTimeout(() => {
         this.#observers.delete(observer);
-        reject(new TelephonyError('timeout', `${this.identity.rawId} waited ${timeoutMs} ms for ${what()}`));
+        reject(partyWaitTimeout(this.identity, timeoutMs, what()));
       }, timeoutMs);
       this.#observers.add(observer);
     });

@@ -73,6 +73,15 @@ export interface SimulatedParty {
 /**
  * A simulated phone network around the bot: the in-memory backend and the ACS and Graph emulators each provide
  * one, so the same test drives parties on every backend.
+ *
+ * Timeouts and errors are the same on every backend (`simulation/partyErrors.ts`):
+ * - every wait of a party (`waitToHear`, `waitForRing`, `waitForHangUp`, `waitForAudio`: `timeoutMs`, default
+ *   5 000 ms; `answer` and `decline` waiting for a ring: 5 000 ms) runs on real time, even when the backend runs on
+ *   a virtual clock, then rejects with a `TelephonyError` of reason `timeout` and the message
+ *   `"<raw id> waited <ms> ms for <what>"`, e.g. `"4:+14255550100 waited 5000 ms for a ring"`;
+ * - acting on a call the party is not in (`pressDigits`, `say`, `hold`, `unhold`, `speakAudio`) rejects with a
+ *   `TelephonyError` of reason `callEnded`, `"<raw id> cannot <action>: not in a call"`;
+ * - `pressDigits` with a character that is not a DTMF tone rejects with `invalidInput`, pressing nothing.
  */
 export interface SimulatedNetwork {
   /** The party with this identity (created on first use). Calls the bot places to it ring it. */
