@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DtmfTone, Identity } from '@switchboard/core';
+import type { MediaQueue } from '../../simulation/media/MediaQueue.js';
 import type { PartyLine } from '../../simulation/PartyLine.js';
 import type { PartyRing } from '../../simulation/PartyRing.js';
 import type { PhoneParty } from '../../simulation/PhoneParty.js';
@@ -40,18 +41,6 @@ export interface EmulatedOperation {
   resultInfo: GraphResultInfo | undefined;
   /** Type-specific fields (`recordingLocation`, `participants`, `completionReason`, …). */
   extra: Record<string, unknown>;
-}
-
-/** A playPrompt or recordResponse waiting for, or holding, the call's media channel. */
-export interface MediaJob {
-  readonly operation: EmulatedOperation;
-  readonly kind: 'play' | 'record';
-  readonly prompts: readonly string[];
-  readonly stopTones: readonly DtmfTone[];
-  readonly initialSilenceMs: number;
-  readonly timers: NodeJS.Timeout[];
-  /** Set while recording: ends the job with the party's input. */
-  finishRecording?: (how: 'speech' | 'stopTone') => void;
 }
 
 /** How the emulated service reacts to what the parties on a call's line do. */
@@ -98,8 +87,8 @@ export class GraphCall implements PartyLine {
   policyBasedRecording = false;
   readonly participants: EmulatedParticipant[] = [];
   readonly operations = new Map<string, EmulatedOperation>();
-  readonly media: MediaJob[] = [];
-  activeMedia: MediaJob | undefined;
+  /** The call's media channel on the world's media engine, once the bot played or recorded. */
+  media: MediaQueue | undefined;
   /** Phrases parties said in the call (recorded only: Graph has no speech recognition). */
   readonly spoken: { readonly party: string; readonly phrase: string }[] = [];
   /** Timers to clear when the call ends. */

@@ -300,8 +300,7 @@ export class GraphCallLifecycle {
     call.timers.clear();
     for (const [party, ring] of call.ringing) party.stopRinging(ring);
     call.ringing.clear();
-    call.media.splice(0);
-    call.activeMedia = undefined;
+    this.service.mediaQueue.stopAll(call);
   }
 
   #ringTarget(call: GraphCall, identity: Identity, identitySet: GraphIdentitySetJson): void {

@@ -116,6 +116,15 @@ export class GraphCallService {
     return timer;
   }
 
+  /** Runs `callback` after `ms` while the call lives; returns how to cancel it. */
+  callAfter(call: GraphCall, ms: number, callback: () => void): () => void {
+    const timer = this.later(call, ms, callback);
+    return () => {
+      clearTimeout(timer);
+      call.timers.delete(timer);
+    };
+  }
+
   /** The call, unless it is unknown or over (404 `itemNotFound`, as Graph answers for an ended call). */
   liveCall(callId: string): GraphCall {
     const call = this.calls.get(callId);

@@ -230,6 +230,34 @@ describe('GraphEmulator follows the Graph docs', () => {
     }
   });
 
+  it('ends a recordResponse failed 408/8510 after the initial silence, and 8508 when canceled', async () => {
+    const call = await establishedCall(1);
+    const ended = async (operationId: string): Promise<Json> => {
+      const url = `/communications/calls/${call.id}/operations/${operationId}`;
+      for (let i = 0; i < 500; i++) {
+        const found = notified.find((n) => n.resourceUrl === url);
+        if (found) return found.resourceData as Json;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error(`operation ${operationId} did not end`);
+    };
+    const silent = await post(`/${call.id}/recordResponse`, { initialSilenceTimeoutInSeconds: 1 });
+    expect(await ended(silent.body.id as string)).toMatchObject({
+      '@odata.type': '#microsoft.graph.recordOperation',
+      status: 'failed',
+      resultInfo: { code: 408, subcode: 8510 },
+    });
+    const canceled = await post(`/${call.id}/recordResponse`, {
+      prompts: [{ mediaInfo: { uri: 'https://cdn.contoso.com/beep.wav' } }],
+    });
+    await post(`/${call.id}/cancelMediaProcessing`);
+    expect(await ended(canceled.body.id as string)).toMatchObject({
+      status: 'failed',
+      resultInfo: { code: 400, subcode: 8508 },
+      completionReason: 'mediaOperationCanceled',
+    });
+  });
+
   it('refuses an http callbackUri off loopback, on create and on answer', async () => {
     const created = await post('', {
       ...createBody([userTarget(nextUser())]),

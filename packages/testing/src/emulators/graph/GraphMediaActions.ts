@@ -58,14 +58,7 @@ export class GraphMediaActions {
       GraphRequestBody.clientContext(request),
       'running',
     );
-    service.mediaQueue.queue(call, {
-      operation,
-      kind: 'play',
-      prompts,
-      stopTones: [],
-      initialSilenceMs: 0,
-      timers: [],
-    });
+    service.mediaQueue.play(call, operation, prompts);
     return service.operations.answer(call, operation);
   }
 
@@ -92,13 +85,10 @@ export class GraphMediaActions {
       'running',
     );
     operation.extra = { recordingLocation: null, recordingAccessToken: null };
-    service.mediaQueue.queue(call, {
-      operation,
-      kind: 'record',
+    service.mediaQueue.record(call, operation, {
       prompts,
       stopTones,
       initialSilenceMs: silenceSeconds * 1000,
-      timers: [],
     });
     return service.operations.answer(call, operation);
   }

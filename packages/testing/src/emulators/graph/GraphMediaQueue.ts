@@ -1,83 +1,80 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { DtmfTone } from '@switchboard/core';
-import type { GraphCall, MediaJob } from './GraphCall.js';
+import { type DtmfTone, type PlaySource, systemClock } from '@switchboard/core';
+import type { MediaContext } from '../../simulation/media/MediaJob.js';
+import { MediaQueue } from '../../simulation/media/MediaQueue.js';
+import { PlayJob } from '../../simulation/media/PlayJob.js';
+import { RecordResponseJob } from '../../simulation/media/RecordResponseJob.js';
+import type { PhoneParty } from '../../simulation/PhoneParty.js';
+import type { EmulatedOperation, GraphCall } from './GraphCall.js';
 import type { GraphCallService } from './GraphCallService.js';
-import { type GraphResultInfo, graphResults } from './graphResults.js';
+import { graphMediaCodec } from './graphMediaCodec.js';
+
+/** What a recordResponse asks for, as the emulator reads it. */
+export interface GraphRecordRequest {
+  readonly prompts: readonly string[];
+  readonly stopTones: readonly DtmfTone[];
+  readonly initialSilenceMs: number;
+}
+
+const fileSource = (url: string): PlaySource => ({ kind: 'file', url });
 
 /**
- * A call's media channel: playPrompt and recordResponse jobs play their prompts one after the other to every
- * party; a recording ends on speech or a stop tone (then completes with a `recordingLocation` and its
- * `recordingAccessToken`), or fails after the initial silence timeout.
+ * A call's media channel on the world's media engine (`simulation/media`): playPrompt and recordResponse run one
+ * at a time in request order; `graphMediaCodec` turns each job's neutral outcome into the Graph operation's end.
+ * Parties hear each prompt's URL.
  */
 export class GraphMediaQueue {
   constructor(private readonly service: GraphCallService) {}
 
-  queue(call: GraphCall, job: MediaJob): void {
-    call.media.push(job);
-    this.service.later(call, 0, () => this.#startNext(call));
+  /** playPrompt: every party hears each prompt in turn, then the operation completes. */
+  play(call: GraphCall, operation: EmulatedOperation, prompts: readonly string[]): void {
+    const codec = graphMediaCodec(this.service, call, operation);
+    const job = new PlayJob(this.#context(call), operation.id, prompts.map(fileSource), {}, codec.play);
+    this.#queue(call).enqueue(job);
+  }
+
+  /**
+   * recordResponse: the party hears the prompt, then is recorded until it speaks or presses a stop tone, for at
+   * most the initial silence timeout. v1 `call-record`: only one prompt is supported; the first one plays.
+   */
+  record(call: GraphCall, operation: EmulatedOperation, request: GraphRecordRequest): void {
+    const codec = graphMediaCodec(this.service, call, operation);
+    const prompt = request.prompts[0];
+    const job = new RecordResponseJob(
+      this.#context(call),
+      operation.id,
+      {
+        ...(prompt === undefined ? {} : { prompt: fileSource(prompt) }),
+        maxRecordDurationSeconds: request.initialSilenceMs / 1000,
+        stopTones: request.stopTones,
+      },
+      codec.recordResponse,
+    );
+    this.#queue(call).enqueue(job);
   }
 
   /** cancelMediaProcessing: every queued and running job fails with 8508 `mediaOperationCanceled`. */
   cancelAll(call: GraphCall): void {
-    const jobs = [...(call.activeMedia ? [call.activeMedia] : []), ...call.media.splice(0)];
-    call.activeMedia = undefined;
-    for (const job of jobs) {
-      this.#clear(call, job);
-      this.service.operations.complete(call, job.operation, 'failed', graphResults.canceled, {
-        completionReason: 'mediaOperationCanceled',
-      });
-    }
+    call.media?.cancelAll();
+  }
+
+  /** The call ended: its media stops without a word. */
+  stopAll(call: GraphCall): void {
+    call.media?.stopAll();
   }
 
   /** A party pressed a key: it may end the running recording. */
-  tone(call: GraphCall, tone: DtmfTone): void {
-    const job = call.activeMedia;
-    if (job?.finishRecording && job.stopTones.includes(tone)) job.finishRecording('stopTone');
+  tone(call: GraphCall, party: PhoneParty, tone: DtmfTone): void {
+    call.media?.tone(party, tone);
   }
 
   /** A party spoke: it ends the running recording. */
-  speech(call: GraphCall): void {
-    call.activeMedia?.finishRecording?.('speech');
+  speech(call: GraphCall, party: PhoneParty, phrase: string): void {
+    call.media?.speech(party, phrase);
   }
 
-  #startNext(call: GraphCall): void {
-    if (call.activeMedia || call.ended) return;
-    const job = call.media.shift();
-    if (!job) return;
-    call.activeMedia = job;
-    const service = this.service;
-    const duration = service.options.promptDurationMs;
-    const playFrom = (index: number): void => {
-      const prompt = job.prompts[index];
-      if (prompt !== undefined) {
-        for (const party of call.parties()) party.hear(prompt);
-        job.timers.push(service.later(call, duration, () => playFrom(index + 1)));
-        return;
-      }
-      if (job.kind === 'play') {
-        this.#end(call, job, 'completed', graphResults.ok);
-        return;
-      }
-      job.finishRecording = () => {
-        job.finishRecording = undefined;
-        this.#clear(call, job);
-        job.timers.push(
-          service.later(call, duration, () =>
-            this.#end(call, job, 'completed', graphResults.ok, this.#recording(call)),
-          ),
-        );
-      };
-      job.timers.push(
-        service.later(call, job.initialSilenceMs, () => {
-          job.finishRecording = undefined;
-          this.#end(call, job, 'failed', graphResults.silence);
-        }),
-      );
-    };
-    playFrom(0);
-  }
-
-  #recording(call: GraphCall): Record<string, unknown> {
+  /** A finished recording, served at its `recordingLocation` to the holder of its access token. */
+  recording(call: GraphCall): Record<string, unknown> {
     const id = randomUUID();
     const accessToken = randomBytes(24).toString('base64url');
     this.service.recordings.set(id, {
@@ -91,23 +88,21 @@ export class GraphMediaQueue {
     };
   }
 
-  #end(
-    call: GraphCall,
-    job: MediaJob,
-    status: 'completed' | 'failed',
-    info: GraphResultInfo,
-    extra: Record<string, unknown> = {},
-  ): void {
-    this.#clear(call, job);
-    if (call.activeMedia === job) call.activeMedia = undefined;
-    this.service.operations.complete(call, job.operation, status, info, extra);
-    this.#startNext(call);
+  #queue(call: GraphCall): MediaQueue {
+    call.media ??= new MediaQueue({
+      after: (ms, callback) => this.service.callAfter(call, ms, callback),
+      now: () => systemClock.now(),
+    });
+    return call.media;
   }
 
-  #clear(call: GraphCall, job: MediaJob): void {
-    for (const timer of job.timers.splice(0)) {
-      clearTimeout(timer);
-      call.timers.delete(timer);
-    }
+  #context(call: GraphCall): MediaContext {
+    return {
+      clock: systemClock,
+      promptDurationMs: this.service.options.promptDurationMs,
+      after: (ms, callback) => this.service.callAfter(call, ms, callback),
+      listeners: () => call.parties(),
+      inputParty: () => call.parties()[0],
+    };
   }
 }

@@ -11,8 +11,8 @@ export class GraphPartyActions implements GraphCallHandler {
   constructor(private readonly service: GraphCallService) {}
 
   /** A tone ends a recording on its stop tone, and is notified as `toneInfo` once the bot subscribed. */
-  tone(call: GraphCall, _party: PhoneParty, tone: DtmfTone): void {
-    this.service.mediaQueue.tone(call, tone);
+  tone(call: GraphCall, party: PhoneParty, tone: DtmfTone): void {
+    this.service.mediaQueue.tone(call, party, tone);
     if (!call.toneSubscribed) return;
     call.toneSequence += 1;
     this.service.notifications.state(call, {
@@ -23,7 +23,7 @@ export class GraphPartyActions implements GraphCallHandler {
   /** Speech is only recorded (Graph has no speech recognition); it ends a running recordResponse. */
   speech(call: GraphCall, party: PhoneParty, phrase: string): void {
     call.spoken.push({ party: party.identity.rawId, phrase });
-    this.service.mediaQueue.speech(call);
+    this.service.mediaQueue.speech(call, party, phrase);
   }
 
   /** The only other party of the call holds or resumes: the call's state is `hold`, then `established`. */
