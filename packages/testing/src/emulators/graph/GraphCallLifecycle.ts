@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Identity, TelephonyError } from '@switchboard/core';
+import { redirectCall } from '../../simulation/call/redirectCall.js';
 import { PartyBridge } from '../../simulation/PartyBridge.js';
 import type { PhoneParty } from '../../simulation/PhoneParty.js';
 import type { EmulatedParticipant, GraphCall } from './GraphCall.js';
@@ -233,7 +234,11 @@ export class GraphCallLifecycle {
       this.finish(call);
       service.notifications.deleted(call, { resultInfo: resultInfoJson(call.resultInfo) });
       const first = targets[0];
-      if (caller && first) service.rings.redirect(caller, service.network.party(first.identity));
+      if (caller && first) {
+        redirectCall(caller, service.network.party(first.identity), (ms, callback) =>
+          service.after(ms, callback),
+        );
+      }
     });
     return { status: 202 };
   }

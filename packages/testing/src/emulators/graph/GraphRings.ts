@@ -1,5 +1,3 @@
-import { PartyBridge } from '../../simulation/PartyBridge.js';
-import type { PartyLine } from '../../simulation/PartyLine.js';
 import type { PartyRing } from '../../simulation/PartyRing.js';
 import type { PhoneParty } from '../../simulation/PhoneParty.js';
 import type { GraphCall } from './GraphCall.js';
@@ -13,8 +11,8 @@ export interface RingOutcome {
 }
 
 /**
- * The calls the emulated service rings parties with: a call's targets, invitees and transfer targets (a
- * `PartyRing` of the call), and the target of a redirect (a ring the bot is not in).
+ * The rings of an emulated call: its targets, invitees and transfer targets, each a `PartyRing` of the call. (A
+ * redirect rings its target outside the bot's call: the world's `redirectCall`.)
  */
 export class GraphRings {
   constructor(private readonly service: GraphCallService) {}
@@ -49,26 +47,5 @@ export class GraphRings {
     const ring = call.ringing.get(party);
     call.ringing.delete(party);
     if (ring) party.stopRinging(ring);
-  }
-
-  /** A redirected caller calls the target directly; once it answers they talk on a bridge, without the bot. */
-  redirect(caller: PhoneParty, target: PhoneParty): void {
-    const ring: PartyRing = {
-      callId: undefined,
-      answer: (answering) => {
-        if (caller.line !== line) answering.disconnect();
-        else PartyBridge.connect([caller, answering]);
-      },
-      decline: () => caller.disconnect(line),
-    };
-    const line: PartyLine = {
-      callId: undefined,
-      tone: () => undefined,
-      speech: () => undefined,
-      hold: () => undefined,
-      leave: () => target.stopRinging(ring),
-    };
-    caller.startDialing(line);
-    if (!target.ring(ring)) this.service.after(0, () => caller.disconnect(line));
   }
 }
