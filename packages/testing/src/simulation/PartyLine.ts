@@ -15,4 +15,9 @@ export interface PartyLine {
   audio?(party: PhoneParty, samples: Int16Array, sampleRate: number): void;
   /** The party hung up. */
   leave(party: PhoneParty): void;
+  /**
+   * Resolves once what the party just did on this line has reached the bot (an emulator has delivered the
+   * notifications it caused). Lines without it settle at once.
+   */
+  settled?(): Promise<void>;
 }

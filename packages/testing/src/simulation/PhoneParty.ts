@@ -189,7 +189,10 @@ export class PhoneParty implements SimulatedParty {
       defaultPartyWaitMs,
       () => 'a call to answer',
     );
-    if (this.#ring) this.#reply(this.#ring, 'answer');
+    const ring = this.#ring;
+    if (!ring) return;
+    this.#reply(ring, 'answer');
+    await this.#settled(ring);
   }
 
   async decline(): Promise<void> {
@@ -198,7 +201,10 @@ export class PhoneParty implements SimulatedParty {
       defaultPartyWaitMs,
       () => 'a call to decline',
     );
-    if (this.#ring) this.#reply(this.#ring, 'decline');
+    const ring = this.#ring;
+    if (!ring) return;
+    this.#reply(ring, 'decline');
+    await this.#settled(ring);
   }
 
   async pressDigits(tones: string): Promise<void> {
@@ -213,29 +219,39 @@ export class PhoneParty implements SimulatedParty {
       if (this.#line !== line) break;
       line.tone(this, tone);
     }
+    await this.#settled(line);
   }
 
   async say(phrase: string): Promise<void> {
-    this.#requireLine('speak').speech(this, phrase);
+    const line = this.#requireLine('speak');
+    line.speech(this, phrase);
+    await this.#settled(line);
   }
 
   async hold(): Promise<void> {
-    this.#requireLine('hold').hold(this, true);
+    const line = this.#requireLine('hold');
+    line.hold(this, true);
+    await this.#settled(line);
   }
 
   async unhold(): Promise<void> {
-    this.#requireLine('unhold').hold(this, false);
+    const line = this.#requireLine('unhold');
+    line.hold(this, false);
+    await this.#settled(line);
   }
 
   async hangUp(): Promise<void> {
-    if (this.#state === 'ringing' && this.#ring) {
-      this.#reply(this.#ring, 'decline');
+    const ring = this.#ring;
+    if (this.#state === 'ringing' && ring) {
+      this.#reply(ring, 'decline');
+      await this.#settled(ring);
       return;
     }
     const line = this.#line;
     if (this.#state === 'idle' || !line) return;
     this.#reset();
     line.leave(this);
+    await this.#settled(line);
   }
 
   waitToHear(match: string | RegExp, options: { readonly timeoutMs?: number } = {}): Promise<string> {
@@ -270,6 +286,12 @@ export class PhoneParty implements SimulatedParty {
     this.#reset();
     if (reply === 'answer') ring.answer(this);
     else ring.decline(this);
+  }
+
+  /** Waits for the line or ring to report that the action reached the bot; at once when it cannot say. */
+  async #settled(target: PartyLine | PartyRing): Promise<void> {
+    const settled = target.settled?.();
+    if (settled !== undefined) await settled;
   }
 
   #requireLine(action: string): PartyLine {

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { DtmfTone, Identity } from '@switchboard/core';
+import type { MediaQueue } from '../../simulation/media/MediaQueue.js';
+import type { PartyLine } from '../../simulation/PartyLine.js';
+import type { PartyRing } from '../../simulation/PartyRing.js';
+import type { PhoneParty } from '../../simulation/PhoneParty.js';
 import type { GraphIdentitySetJson } from './GraphIdentitySet.js';
-import type { GraphSimulatedParty } from './GraphSimulatedParty.js';
+import type { GraphResultInfo } from './graphResults.js';
 
 /** Graph's `call.state` values the emulator moves through. */
 export type GraphCallState =
@@ -15,20 +19,13 @@ export type GraphCallState =
   | 'terminating'
   | 'terminated';
 
-/** Graph's `resultInfo`. */
-export interface GraphResultInfo {
-  readonly code: number;
-  readonly subcode: number;
-  readonly message: string;
-}
-
-/** A participant of an emulated call (the bot is one too). */
+/** A participant of an emulated call (the bot is one too; its leg has no party). */
 export interface EmulatedParticipant {
   readonly id: string;
   readonly identity: Identity;
   readonly identitySet: GraphIdentitySetJson;
   readonly isBot: boolean;
-  readonly party: GraphSimulatedParty | undefined;
+  readonly party: PhoneParty | undefined;
   isMuted: boolean;
   removed: boolean;
   rosterSequenceNumber: number;
@@ -46,32 +43,32 @@ export interface EmulatedOperation {
   extra: Record<string, unknown>;
 }
 
-/** A playPrompt or recordResponse waiting for, or holding, the call's media channel. */
-export interface MediaJob {
-  readonly operation: EmulatedOperation;
-  readonly kind: 'play' | 'record';
-  readonly prompts: readonly string[];
-  readonly stopTones: readonly DtmfTone[];
-  readonly initialSilenceMs: number;
-  readonly timers: NodeJS.Timeout[];
-  /** Set while recording: ends the job with the party's input. */
-  finishRecording?: (how: 'speech' | 'stopTone') => void;
+/** How the emulated service reacts to what the parties on a call's line do. */
+export interface GraphCallHandler {
+  tone(call: GraphCall, party: PhoneParty, tone: DtmfTone): void;
+  speech(call: GraphCall, party: PhoneParty, phrase: string): void;
+  hold(call: GraphCall, party: PhoneParty, onHold: boolean): void;
+  leave(call: GraphCall, party: PhoneParty): void;
+  /** Resolves once the notifications the parties caused so far have been delivered. */
+  settled(call: GraphCall): Promise<void>;
 }
 
-const resultInfoType = '#microsoft.graph.resultInfo';
-
-/** Graph's JSON for a `resultInfo`. */
-export function resultInfoJson(info: GraphResultInfo, subcodeKey: 'subcode' | 'subCode' = 'subcode') {
-  return {
-    '@odata.type': resultInfoType,
-    code: info.code,
-    [subcodeKey]: info.subcode,
-    message: info.message,
-  };
+/** What a new call starts with. */
+export interface GraphCallInit {
+  readonly direction: 'incoming' | 'outgoing';
+  readonly state: GraphCallState;
+  readonly tenantId: string;
+  readonly source: Record<string, unknown>;
+  readonly targets: readonly Record<string, unknown>[];
+  readonly requestedModalities: readonly string[];
+  readonly echoed: Record<string, unknown>;
 }
 
-/** One call as the emulated Graph service holds it: state, roster, operations, and its JSON forms. */
-export class GraphCall {
+/**
+ * One call as the emulated Graph service holds it: its state, its roster and operations. It is also the
+ * `PartyLine` its simulated parties are on (the caller dials through it; each party joins it once connected).
+ */
+export class GraphCall implements PartyLine {
   readonly id = randomUUID();
   readonly callChainId = randomUUID();
   readonly myParticipantId = randomUUID();
@@ -90,28 +87,36 @@ export class GraphCall {
   policyBasedRecording = false;
   readonly participants: EmulatedParticipant[] = [];
   readonly operations = new Map<string, EmulatedOperation>();
-  readonly media: MediaJob[] = [];
-  activeMedia: MediaJob | undefined;
+  /** The call's media channel on the world's media engine, once the bot played or recorded. */
+  media: MediaQueue | undefined;
   /** Phrases parties said in the call (recorded only: Graph has no speech recognition). */
   readonly spoken: { readonly party: string; readonly phrase: string }[] = [];
   /** Timers to clear when the call ends. */
   readonly timers = new Set<NodeJS.Timeout>();
-  /** Parties this call is ringing now (targets, invitees, transfer targets), with how to stop each ring. */
-  readonly ringing = new Map<GraphSimulatedParty, () => void>();
+  /** Parties this call is ringing now (targets, invitees, transfer targets), with their rings. */
+  readonly ringing = new Map<PhoneParty, PartyRing>();
   /** Invitations still ringing, by the participant id each invitee will have: deleting one cancels it. */
   readonly invitations = new Map<string, () => void>();
 
+  readonly direction: 'incoming' | 'outgoing';
+  readonly tenantId: string;
+  readonly source: Record<string, unknown>;
+  readonly targets: readonly Record<string, unknown>[];
+  readonly requestedModalities: readonly string[];
+  /** Other fields of the create request echoed in the resource (`mediaConfig`, `meetingInfo`, `subject`, …). */
+  readonly echoed: Record<string, unknown>;
+
   constructor(
-    readonly direction: 'incoming' | 'outgoing',
-    initialState: GraphCallState,
-    readonly tenantId: string,
-    readonly source: Record<string, unknown>,
-    readonly targets: readonly Record<string, unknown>[],
-    readonly requestedModalities: readonly string[],
-    /** Other fields of the create request echoed in the resource (`mediaConfig`, `meetingInfo`, `subject`, …). */
-    readonly echoed: Record<string, unknown>,
+    init: GraphCallInit,
+    private readonly handler: GraphCallHandler,
   ) {
-    this.state = initialState;
+    this.direction = init.direction;
+    this.state = init.state;
+    this.tenantId = init.tenantId;
+    this.source = init.source;
+    this.targets = init.targets;
+    this.requestedModalities = init.requestedModalities;
+    this.echoed = init.echoed;
   }
 
   /** `/communications/calls/{id}`. */
@@ -119,9 +124,24 @@ export class GraphCall {
     return `/communications/calls/${this.id}`;
   }
 
+  /** The bot's id of this call (the `PartyLine` side). */
+  get callId(): string {
+    return this.id;
+  }
+
   /** Whether this call joined a meeting (it does not end when the other parties leave). */
   get isMeeting(): boolean {
     return this.echoed.meetingInfo !== undefined || this.echoed.chatInfo !== undefined;
+  }
+
+  /**
+   * A group call: meeting coordinates, or the bot called two or more targets. A call a party placed to the bot,
+   * or the bot placed to one target, is one-to-one (peer-to-peer). v1 "Supported call types"
+   * (cloud-communications-calls): "A group call occurs if there are either three or more participants in the
+   * call, or if meeting coordinates were specified when the call was initially created".
+   */
+  get isGroupCall(): boolean {
+    return this.isMeeting || (this.direction === 'outgoing' && this.targets.length >= 2);
   }
 
   get ended(): boolean {
@@ -138,11 +158,11 @@ export class GraphCall {
   }
 
   /** Simulated parties in the call now. */
-  parties(): GraphSimulatedParty[] {
+  parties(): PhoneParty[] {
     return this.present().flatMap((p) => (p.party && !p.isBot ? [p.party] : []));
   }
 
-  participantOf(party: GraphSimulatedParty): EmulatedParticipant | undefined {
+  participantOf(party: PhoneParty): EmulatedParticipant | undefined {
     return this.present().find((p) => p.party === party);
   }
 
@@ -167,87 +187,25 @@ export class GraphCall {
     return operation;
   }
 
-  /** The full call resource (GET, create answer, incoming-call notification). */
-  resource(): Record<string, unknown> {
-    return {
-      '@odata.type': '#microsoft.graph.call',
-      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#communications/calls/$entity',
-      state: this.state,
-      direction: this.direction,
-      ...(this.callbackUri ? { callbackUri: this.callbackUri } : {}),
-      callChainId: this.callChainId,
-      callRoutes: [],
-      source: this.source,
-      targets: this.targets,
-      requestedModalities: this.requestedModalities,
-      activeModalities: this.state === 'established' ? this.requestedModalities : [],
-      routingPolicies: [],
-      tenantId: this.tenantId,
-      myParticipantId: this.myParticipantId,
-      id: this.id,
-      subject: null,
-      terminationReason: null,
-      resultInfo: this.resultInfo ? resultInfoJson(this.resultInfo) : null,
-      answeredBy: null,
-      chatInfo: null,
-      meetingInfo: null,
-      toneInfo: null,
-      ...this.echoed,
-    };
+  // --- the line its parties are on ---
+
+  tone(party: PhoneParty, tone: DtmfTone): void {
+    this.handler.tone(this, party, tone);
   }
 
-  /** The short call resource that state notifications carry. */
-  stateResource(extra: Record<string, unknown> = {}): Record<string, unknown> {
-    return {
-      '@odata.type': '#microsoft.graph.call',
-      '@odata.id': this.path,
-      state: this.state,
-      direction: this.direction,
-      ...(this.callbackUri ? { callbackUri: this.callbackUri } : {}),
-      tenantId: this.tenantId,
-      myParticipantId: this.myParticipantId,
-      id: this.id,
-      ...extra,
-    };
+  speech(party: PhoneParty, phrase: string): void {
+    this.handler.speech(this, party, phrase);
   }
 
-  participantResource(participant: EmulatedParticipant, delta = false): Record<string, unknown> {
-    return {
-      '@odata.type': '#microsoft.graph.participant',
-      id: participant.id,
-      info: {
-        '@odata.type': '#microsoft.graph.participantInfo',
-        identity: participant.identitySet,
-        endpointType: 'default',
-        ...(participant.isBot ? {} : { languageId: 'en-US', region: 'amer' }),
-      },
-      mediaStreams: [
-        {
-          '@odata.type': '#microsoft.graph.mediaStream',
-          mediaType: 'audio',
-          label: 'main-audio',
-          sourceId: participant.isBot ? '10' : String(this.participants.indexOf(participant) + 1),
-          direction: 'sendReceive',
-          serverMuted: false,
-        },
-      ],
-      isMuted: participant.isMuted,
-      isInLobby: false,
-      ...(delta ? { rosterSequenceNumber: participant.rosterSequenceNumber } : {}),
-      ...(delta && participant.removed ? { removedState: { reason: 'Removed from roster' } } : {}),
-    };
+  hold(party: PhoneParty, onHold: boolean): void {
+    this.handler.hold(this, party, onHold);
   }
 
-  operationResource(operation: EmulatedOperation): Record<string, unknown> {
-    const path = `${this.path}/operations/${operation.id}`;
-    return {
-      '@odata.type': `#microsoft.graph.${operation.type}`,
-      '@odata.id': path,
-      id: operation.id,
-      clientContext: operation.clientContext ?? null,
-      status: operation.status,
-      resultInfo: operation.resultInfo ? resultInfoJson(operation.resultInfo) : null,
-      ...operation.extra,
-    };
+  leave(party: PhoneParty): void {
+    this.handler.leave(this, party);
+  }
+
+  settled(): Promise<void> {
+    return this.handler.settled(this);
   }
 }

@@ -471,10 +471,19 @@ describe('GraphEmulator (real MSAL and Graph clients over loopback https)', () =
     expect(download.body.subarray(0, 4).toString()).toBe('RIFF');
   });
 
-  it('invites a participant, sends DTMF, cancels media and hangs up', async () => {
+  it('invites a participant into a group call, sends DTMF, cancels media and hangs up', async () => {
     const alex = graph.network.party(teamsUser('7f7a0000-0000-0000-0000-000000000006'));
+    const kai = graph.network.party(teamsUser('7f7a0000-0000-0000-0000-000000000016'));
     const sam = graph.network.party(phone('+14255550120'));
-    const callId = await establishedCall('7f7a0000-0000-0000-0000-000000000006');
+    // Two targets make a group call: invite is only supported for group calls (v1 participant-invite).
+    const group = await placeCallTo('7f7a0000-0000-0000-0000-000000000006', {
+      targets: ['7f7a0000-0000-0000-0000-000000000006', '7f7a0000-0000-0000-0000-000000000016'].map((id) => ({
+        '@odata.type': '#microsoft.graph.invitationParticipantInfo',
+        identity: { user: { id } },
+      })),
+    });
+    const callId = group.id as string;
+    await waitFor((r) => r.notification.resourceUrl === `/communications/calls/${callId}/participants`);
 
     const invite = (await client.api(`/communications/calls/${callId}/participants/invite`).post({
       clientContext: 'invite-ctx',
@@ -525,6 +534,7 @@ describe('GraphEmulator (real MSAL and Graph clients over loopback https)', () =
     expect(alex.inCall).toBe(true);
     expect(sam.inCall).toBe(true);
     await alex.hangUp();
+    await kai.hangUp();
     await sam.waitForHangUp();
     const states = forCall(callId)
       .filter((r) => r.notification.resourceUrl === `/communications/calls/${callId}`)
@@ -544,13 +554,10 @@ describe('GraphEmulator (real MSAL and Graph clients over loopback https)', () =
     );
     const kimId = (roster.notification.resourceData as Json[])[1]?.id as string;
 
-    expect(
-      await client.api(`/communications/calls/${callId}/mute`).post({ clientContext: 'm' }),
-    ).toMatchObject({
-      '@odata.type': '#microsoft.graph.muteParticipantOperation',
-      status: 'completed',
-      clientContext: 'm',
-    });
+    // v1 call-mute: "only supported for group calls"; this call is one-to-one (GraphEmulator.rules.e2e.test.ts).
+    await expect(
+      client.api(`/communications/calls/${callId}/mute`).post({ clientContext: 'm' }),
+    ).rejects.toMatchObject({ statusCode: 400, code: 'BadRequest' });
     // v1 call-updaterecordingstatus: refused outside policy-based recording.
     await expect(
       client.api(`/communications/calls/${callId}/updateRecordingStatus`).post({ status: 'recording' }),

@@ -9,14 +9,29 @@
  *   `GET …/operations/{id}` (the `Location` header of the answer names it; v1 `resources/commsoperation.md`).
  * - `establishedBeforeEstablishing`: the `established` notification overtakes `establishing` (seed 002: the
  *   state notifications may arrive out of order).
- * - `nextCompletion(type, …)`: the next operation of a type ends as given, e.g. sendDtmfTones `completed` with
+ * - `peerToPeerStateOnly`: a one-to-one call gets call state notifications only, no roster (v1
+ *   `application-post-calls`, example 2: "For peer-to-peer calls, the expected notifications are for call state
+ *   changes only"). Off by default while the Graph adapter builds a one-to-one call's roster from roster
+ *   notifications; not part of the random mode.
+ * - `forceNext(type, …)`: the next operation of a type ends as given, e.g. sendDtmfTones `completed` with
  *   `completionReason: "mediaOperationCanceled"` or `"unknown"` (v1 `call-senddtmftones`, its error cases).
+ *   The random mode can end operations so too (`randomize(seed, p, { completions: true })`).
  */
 export interface GraphQuirkSwitches {
   capitalisedStatuses?: boolean;
   dropOperationNotifications?: boolean;
   establishedBeforeEstablishing?: boolean;
+  peerToPeerStateOnly?: boolean;
 }
+
+/** The ends the random mode gives sendDtmfTones instead of success (v1 `call-senddtmftones`). */
+const randomDtmfEnds = ['mediaOperationCanceled', 'unknown'] as const;
+
+/** Switches the seeded random mode never turns on by itself (a bot must then poll or build its own roster). */
+const notRandom: ReadonlySet<keyof GraphQuirkSwitches> = new Set([
+  'dropOperationNotifications',
+  'peerToPeerStateOnly',
+]);
 
 /** How the next operation of a type ends instead of its usual end. */
 export interface GraphForcedCompletion {
@@ -43,6 +58,7 @@ export class GraphQuirks {
   readonly #forced = new Map<string, GraphForcedCompletion[]>();
   #random: (() => number) | undefined;
   #probability = 0;
+  #randomCompletions = false;
 
   /** Turns switches on or off. */
   set(switches: GraphQuirkSwitches): void {
@@ -51,17 +67,20 @@ export class GraphQuirks {
 
   /**
    * Seeded random mode: each switch applies to each occasion with `probability`, the same sequence for the
-   * same seed. Lost operation notifications are not part of it (a bot must then poll, which a soak sets itself).
+   * same seed. Lost operation notifications and rosterless one-to-one calls are not part of it (a soak sets
+   * those itself). With `completions`, each sendDtmfTones also ends, with `probability`, `completed` with
+   * `completionReason` `mediaOperationCanceled` or `unknown` instead of success.
    */
-  randomize(seed: number, probability = 0.5): void {
+  randomize(seed: number, probability = 0.5, options: { readonly completions?: boolean } = {}): void {
     this.#random = seededRandom(seed);
     this.#probability = probability;
+    this.#randomCompletions = options.completions === true;
   }
 
   /** Whether a switch applies this time. */
   applies(name: keyof GraphQuirkSwitches): boolean {
     if (this.switches[name] === true) return true;
-    if (this.#random === undefined || name === 'dropOperationNotifications') return false;
+    if (this.#random === undefined || notRandom.has(name)) return false;
     return this.#random() < this.#probability;
   }
 
@@ -72,12 +91,17 @@ export class GraphQuirks {
     this.#forced.set(type, queue);
   }
 
-  /** The forced end of an operation of `type`, taken once. */
+  /** The forced end of an operation of `type`, taken once (or drawn in the random mode with `completions`). */
   takeForced(type: string): GraphForcedCompletion | undefined {
     const queue = this.#forced.get(type);
     const next = queue?.shift();
     if (queue?.length === 0) this.#forced.delete(type);
-    return next;
+    if (next !== undefined) return next;
+    const random = this.#random;
+    if (!random || !this.#randomCompletions || type !== 'sendDtmfTonesOperation') return undefined;
+    if (random() >= this.#probability) return undefined;
+    const completionReason = randomDtmfEnds[random() < 0.5 ? 0 : 1];
+    return { status: 'completed', completionReason };
   }
 
   /** A status as the service writes it under the switches. */
