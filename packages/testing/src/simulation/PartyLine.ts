@@ -19,5 +19,5 @@ export interface PartyLine {
    * Resolves once what the party just did on this line has reached the bot (an emulator has delivered the
    * notifications it caused). Lines without it settle at once.
    */
-  settled?(): Promise<void>;
+  delivered?(): Promise<void>;
 }

@@ -6,6 +6,6 @@ export interface PartyRing {
   readonly callId: string | undefined;
   answer(party: PhoneParty): void;
   decline(party: PhoneParty): void;
-  /** Resolves once the answer or the decline has reached the bot (see `PartyLine.settled`). */
-  settled?(): Promise<void>;
+  /** Resolves once the answer or the decline has reached the bot (see `PartyLine.delivered`). */
+  delivered?(): Promise<void>;
 }

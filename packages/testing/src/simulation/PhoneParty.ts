@@ -192,7 +192,7 @@ export class PhoneParty implements SimulatedParty {
     const ring = this.#ring;
     if (!ring) return;
     this.#reply(ring, 'answer');
-    await this.#settled(ring);
+    await this.#delivered(ring);
   }
 
   async decline(): Promise<void> {
@@ -204,7 +204,7 @@ export class PhoneParty implements SimulatedParty {
     const ring = this.#ring;
     if (!ring) return;
     this.#reply(ring, 'decline');
-    await this.#settled(ring);
+    await this.#delivered(ring);
   }
 
   async pressDigits(tones: string): Promise<void> {
@@ -219,39 +219,39 @@ export class PhoneParty implements SimulatedParty {
       if (this.#line !== line) break;
       line.tone(this, tone);
     }
-    await this.#settled(line);
+    await this.#delivered(line);
   }
 
   async say(phrase: string): Promise<void> {
     const line = this.#requireLine('speak');
     line.speech(this, phrase);
-    await this.#settled(line);
+    await this.#delivered(line);
   }
 
   async hold(): Promise<void> {
     const line = this.#requireLine('hold');
     line.hold(this, true);
-    await this.#settled(line);
+    await this.#delivered(line);
   }
 
   async unhold(): Promise<void> {
     const line = this.#requireLine('unhold');
     line.hold(this, false);
-    await this.#settled(line);
+    await this.#delivered(line);
   }
 
   async hangUp(): Promise<void> {
     const ring = this.#ring;
     if (this.#state === 'ringing' && ring) {
       this.#reply(ring, 'decline');
-      await this.#settled(ring);
+      await this.#delivered(ring);
       return;
     }
     const line = this.#line;
     if (this.#state === 'idle' || !line) return;
     this.#reset();
     line.leave(this);
-    await this.#settled(line);
+    await this.#delivered(line);
   }
 
   waitToHear(match: string | RegExp, options: { readonly timeoutMs?: number } = {}): Promise<string> {
@@ -289,9 +289,9 @@ export class PhoneParty implements SimulatedParty {
   }
 
   /** Waits for the line or ring to report that the action reached the bot; at once when it cannot say. */
-  async #settled(target: PartyLine | PartyRing): Promise<void> {
-    const settled = target.settled?.();
-    if (settled !== undefined) await settled;
+  async #delivered(target: PartyLine | PartyRing): Promise<void> {
+    const delivered = target.delivered?.();
+    if (delivered !== undefined) await delivered;
   }
 
   #requireLine(action: string): PartyLine {

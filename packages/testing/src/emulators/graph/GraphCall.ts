@@ -205,7 +205,7 @@ export class GraphCall implements PartyLine {
     this.handler.leave(this, party);
   }
 
-  settled(): Promise<void> {
+  delivered(): Promise<void> {
     return this.handler.settled(this);
   }
 }

@@ -32,7 +32,7 @@ export class GraphRings {
         call.ringing.delete(declining);
         if (!call.ended) outcome.declined(graphResults.declined);
       },
-      settled: () => this.service.notifications.idle(call),
+      delivered: () => this.service.notifications.idle(call),
     };
     if (!party.ring(ring)) {
       this.service.later(call, 0, () => outcome.declined(graphResults.busy));
