@@ -32,7 +32,7 @@ export async function startGraphTestBed(
 ): Promise<GraphTestBed> {
   // The shared suites add and mute parties on one-to-one calls, which Graph refuses (so does the emulator by
   // default) until they read a call's own capabilities (`call.capabilities`, issue 14 item 3).
-  const emulator = await GraphEmulator.start({ lenientOneToOneCalls: true, ...options.emulator });
+  const emulator = await GraphEmulator.start({ ...options.emulator });
   const webhook = await startWebhookServer(undefined, options.server);
   const backendOptions = (extra: Partial<GraphBackendOptions> = {}): GraphBackendOptions => ({
     tenantId: emulator.tenantId,

@@ -26,6 +26,17 @@ export interface ConformanceSuite {
   connectedCall(behaviour?: PartyBehaviour): Promise<{ call: Call; party: SimulatedParty }>;
   /** A connected call with two parties, by adding the second or by a group call; undefined if neither works. */
   callWithTwo(): Promise<{ call: Call; first: SimulatedParty; second: SimulatedParty } | undefined>;
+  /**
+   * A connected call whose own capabilities allow `capability` (`call.capabilities`, which a backend may narrow
+   * for one call: Graph allows no invite or mute on a one-to-one call). The one-to-one `connectedCall()` when it
+   * allows it; otherwise the suite first asserts that call refuses `attempt` at once with `unsupported`, then
+   * returns a group call to two fresh parties (`party` and `others`; undefined where the backend places no group
+   * calls).
+   */
+  callAllowing(
+    capability: Capability,
+    attempt: (call: Call, party: SimulatedParty) => Promise<unknown>,
+  ): Promise<{ call: Call; party: SimulatedParty; others: readonly SimulatedParty[] } | undefined>;
 }
 
 /**
@@ -69,26 +80,46 @@ export function conformanceSuite(factory: () => Promise<ConformanceHarness>): Co
     return { call, party };
   };
 
+  const groupCall = async (): Promise<{ call: Call; first: SimulatedParty; second: SimulatedParty }> => {
+    const first = newParty();
+    const second = newParty();
+    const call = await client().placeCall({ to: [first.identity, second.identity] });
+    await waitForRoster(call, (roster) =>
+      [first, second].every((party) => rawIds(roster).includes(party.identity.rawId)),
+    );
+    return { call, first, second };
+  };
+
+  const callAllowing = async (
+    capability: Capability,
+    attempt: (call: Call, party: SimulatedParty) => Promise<unknown>,
+  ): Promise<{ call: Call; party: SimulatedParty; others: readonly SimulatedParty[] } | undefined> => {
+    const oneToOne = await connectedCall();
+    if (oneToOne.call.capabilities[capability] === true) return { ...oneToOne, others: [] };
+    await expectUnsupported(() => attempt(oneToOne.call, oneToOne.party), capability);
+    await oneToOne.call.hangUp();
+    if (!supports('placeCall.group')) return undefined;
+    const { call, first, second } = await groupCall();
+    expect(call.capabilities[capability]).toBe(true);
+    return { call, party: first, others: [second] };
+  };
+
   /** A connected call with two parties, by adding the second or by a group call; undefined if neither works. */
   const callWithTwo = async (): Promise<
     { call: Call; first: SimulatedParty; second: SimulatedParty } | undefined
   > => {
     if (supports('addParticipant')) {
       const { call, party: first } = await connectedCall();
+      if (call.capabilities.addParticipant !== true) {
+        await call.hangUp();
+        return supports('placeCall.group') ? groupCall() : undefined;
+      }
       const second = newParty();
       await call.addParticipant(second.identity, { timeoutMs: waitMs });
       await waitForRoster(call, (roster) => rawIds(roster).includes(second.identity.rawId));
       return { call, first, second };
     }
-    if (supports('placeCall.group')) {
-      const first = newParty();
-      const second = newParty();
-      const call = await client().placeCall({ to: [first.identity, second.identity] });
-      await waitForRoster(call, (roster) =>
-        [first, second].every((party) => rawIds(roster).includes(party.identity.rawId)),
-      );
-      return { call, first, second };
-    }
+    if (supports('placeCall.group')) return groupCall();
     return undefined;
   };
 
@@ -107,5 +138,5 @@ export function conformanceSuite(factory: () => Promise<ConformanceHarness>): Co
     await harness?.close();
   });
 
-  return { h, client, supports, newParty, expectUnsupported, connectedCall, callWithTwo };
+  return { h, client, supports, newParty, expectUnsupported, connectedCall, callWithTwo, callAllowing };
 }

@@ -13,14 +13,17 @@ import {
 
 /** The conformance sections on participants, recording and transcription, and operation lifetime. */
 export function describeParticipantConformance(suite: ConformanceSuite): void {
-  const { client, supports, newParty, expectUnsupported, connectedCall, callWithTwo } = suite;
+  const { client, supports, newParty, expectUnsupported, connectedCall, callWithTwo, callAllowing } = suite;
   describe('participants', () => {
     it('adds a participant and the roster grows', async () => {
-      const { call } = await connectedCall();
       const added = newParty();
       if (!supports('addParticipant')) {
+        const { call } = await connectedCall();
         return expectUnsupported(() => call.addParticipant(added.identity), 'addParticipant');
       }
+      const allowing = await callAllowing('addParticipant', (call) => call.addParticipant(added.identity));
+      if (!allowing) return;
+      const { call } = allowing;
       const result = await call.addParticipant(added.identity, { timeoutMs: waitMs });
       expect(result.participant.rawId).toBe(added.identity.rawId);
       await waitForRoster(call, (roster) => rawIds(roster).includes(added.identity.rawId));
@@ -46,14 +49,17 @@ export function describeParticipantConformance(suite: ConformanceSuite): void {
     });
 
     it('cancels a pending add: the add fails and the party stops ringing', async () => {
-      const { call } = await connectedCall();
       const invited = newParty({ autoAnswer: false });
       if (!supports('addParticipant', 'cancelAddParticipant')) {
+        const { call } = await connectedCall();
         return expectUnsupported(
           () => call.cancelAddParticipant('no-such-operation'),
           'cancelAddParticipant',
         );
       }
+      const allowing = await callAllowing('addParticipant', (call) => call.addParticipant(invited.identity));
+      if (!allowing) return;
+      const { call } = allowing;
       const adding = call.addParticipant(invited.identity, { timeoutMs: waitMs });
       const addOutcome = outcomeOf(adding);
       await invited.waitForRing({ timeoutMs: waitMs });
@@ -67,10 +73,15 @@ export function describeParticipantConformance(suite: ConformanceSuite): void {
     });
 
     it('mutes a participant', async () => {
-      const { call, party } = await connectedCall();
       if (!supports('muteParticipant')) {
+        const { call, party } = await connectedCall();
         return expectUnsupported(() => call.muteParticipant(party.identity), 'muteParticipant');
       }
+      const allowing = await callAllowing('muteParticipant', (call, party) =>
+        call.muteParticipant(party.identity),
+      );
+      if (!allowing) return;
+      const { call, party } = allowing;
       await call.muteParticipant(party.identity);
       await waitForRoster(call, (roster) => entryOf(roster, party.identity)?.isMuted === true);
     });
