@@ -600,7 +600,26 @@ export class GraphBackend implements TelephonyBackend {
       return;
     }
     const record = this.#calls.ensure(event.callId);
+    if (
+      event.operationId !== undefined &&
+      record.interrupts.size > 0 &&
+      record.interrupts.has(event.operationId)
+    ) {
+      // The cancelMediaProcessing that stopped an interrupted prompt is the adapter's, not the bot's.
+      record.interrupts.delete(event.operationId);
+      return;
+    }
     switch (event.type) {
+      case 'dtmf.received':
+        if (record.interruptible !== undefined) this.#interruptPrompt(record, record.interruptible);
+        out.push(event);
+        return;
+      case 'play.completed':
+      case 'play.failed':
+      case 'play.canceled':
+        if (record.interruptible === event.operationId) record.interruptible = undefined;
+        out.push(event);
+        return;
       case 'call.incoming':
         this.#ended.delete(event.callId);
         record.direction = 'inbound';
@@ -668,6 +687,37 @@ export class GraphBackend implements TelephonyBackend {
     ]);
   }
 
+  /**
+   * A tone came while a recognize's prompt played: stop the prompt with cancelMediaProcessing (v1
+   * call-cancelmediaprocessing: it cancels the running playPrompt, whose operation then ends canceled). The core
+   * counts the tone as the recognition's first and keeps the prompt's end inside the recognize (CallTones).
+   */
+  #interruptPrompt(record: GraphCallRecord, operationId: string): void {
+    record.interruptible = undefined;
+    const callId = record.callId;
+    const clientContext = `${operationId}.interrupt`;
+    // Remembered until its notification (if Graph sends one) is dropped; a few at most, the call's record ends.
+    if (record.interrupts.size >= 8) record.interrupts.clear();
+    record.interrupts.add(clientContext);
+    this.#api
+      .post(
+        `${callPath(callId)}/cancelMediaProcessing`,
+        { clientContext },
+        { operation: 'cancelMedia', callId, operationId },
+      )
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          record.interrupts.delete(clientContext);
+          this.#logger.warn('Graph prompt could not be interrupted', {
+            callId,
+            operationId,
+            error: error instanceof Error ? error.message : String(error),
+          });
+        },
+      );
+  }
+
   async #sendKeepAlive(callId: string): Promise<void> {
     try {
       await this.#api.postWithoutBody(`${callPath(callId)}/keepAlive`, { operation: 'keepAlive', callId });
@@ -715,8 +765,12 @@ export class GraphBackend implements TelephonyBackend {
       operationId,
     });
     if (options.prompt === undefined) return { status: 'accepted' };
+    // A tone during the prompt stops it, as ACS does (`interruptPrompt`, default true); Graph's playPrompt has no
+    // barge-in, so the adapter cancels it (#interruptPrompt) when a tone arrives while it plays.
+    if (options.interruptPrompt !== false) record.interruptible = operationId;
     const answer = asCommsOperation(await post('/playPrompt', { prompts: [mediaPrompt(options.prompt)] }));
     const outcome = operationOutcome(answer);
+    if (outcome !== 'pending' && record.interruptible === operationId) record.interruptible = undefined;
     if (outcome === 'failed' || outcome === 'canceled')
       ackFromCommsOperation('play', answer, { callId, operationId });
     if (outcome === 'succeeded')
