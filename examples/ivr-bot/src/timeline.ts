@@ -27,8 +27,9 @@ const spoken = new Map<string, string>(
 /**
  * Prints a readable, timed line per event and per thing the simulated caller does. It reads the same on every
  * backend: a call keeps one number from its offer on (ACS offers it under its server call id), a caller hears
- * a prompt's words whether it was spoken or a recording, the roster lists the people besides the bot, and call
- * states show at their milestones.
+ * a prompt's words whether it was spoken or a recording, the roster lists the people besides the bot, call
+ * states show at their milestones, and what a call allows (`call.capabilities`, which differs by backend) is
+ * not something that happened in it.
  */
 export class Timeline {
   readonly #start = performance.now();
@@ -66,6 +67,7 @@ export class Timeline {
   event(event: TelephonyEvent): void {
     if (event.type === 'call.incoming') this.#bots.add(event.to.rawId);
     if (event.type === 'call.state' && !milestones.has(event.state)) return;
+    if (event.type === 'call.capabilities') return;
     this.#emit(this.#callName(event), `${event.type.padEnd(22)} ${this.#describe(event)}`.trimEnd());
   }
 

@@ -7,16 +7,27 @@ import { ToneSequencer } from './ToneSequencer.js';
 
 type ToneEvent = TelephonyEventOf<'dtmf.received'>;
 
+// How many interrupted prompts are remembered until their play ends (a call rarely has more than one).
+const maxInterrupted = 64;
+
 /**
  * What the core does with one call's tones for backends whose service only streams single tones (traits
  * `dtmf.sequenced` and `recognize.fromTones`): it puts them back in sequence order, builds DTMF recognitions on
  * them, keeps a recognize's prompt inside the recognize (its `play.*` events are not the bot's), and passes a tone
  * to the bot's events only while continuous DTMF is on, as on a backend that recognizes by itself.
+ *
+ * A tone during a prompt the recognize lets be interrupted (`interruptPrompt`, default true) is the first tone of
+ * the recognition; the backend stops the prompt (Graph: cancelMediaProcessing), and the prompt's own end, which
+ * may come after the recognize settled, is still no event of the bot's.
  */
 export class CallTones {
   readonly #sequencer: ToneSequencer | undefined;
   readonly #recognitions: ToneRecognitions | undefined;
   #continuous = false;
+  /** Recognizes whose prompt is playing and may be interrupted by a tone. */
+  readonly #interruptible = new Set<string>();
+  /** Recognizes whose prompt a tone interrupted: its `play.*` events, until the last, are consumed. */
+  readonly #interrupted = new Set<string>();
 
   /** Whether a backend with these capabilities needs the core's tone handling. */
   static needed(capabilities: Capabilities): boolean {
@@ -52,6 +63,8 @@ export class CallTones {
   /** Feeds a tone to the recognitions; returns whether the bot's events get it. */
   tone(event: ToneEvent): boolean {
     if (this.#recognitions === undefined) return true;
+    for (const operationId of this.#interruptible) this.#interrupt(operationId);
+    this.#interruptible.clear();
     this.#recognitions.tone(event.tone);
     return this.#continuous;
   }
@@ -63,8 +76,15 @@ export class CallTones {
   prompt(event: TelephonyEvent): boolean {
     const recognitions = this.#recognitions;
     const operationId = event.operationId;
-    if (recognitions === undefined || operationId === undefined || !recognitions.has(operationId))
-      return false;
+    if (recognitions === undefined || operationId === undefined) return false;
+    const ends = event.type !== 'play.started';
+    if (this.#interrupted.has(operationId)) {
+      // The prompt a tone interrupted: its end (canceled, or completed if it ended first) is the recognize's.
+      if (ends) this.#interrupted.delete(operationId);
+      return true;
+    }
+    if (ends) this.#interruptible.delete(operationId);
+    if (!recognitions.has(operationId)) return false;
     const reason = 'reason' in event ? event.reason : undefined;
     if (event.type === 'play.completed') recognitions.listen(operationId);
     else if (event.type === 'play.failed') recognitions.promptFailed(operationId, reason);
@@ -74,11 +94,15 @@ export class CallTones {
 
   /** A recognize operation starts (before the backend is asked). */
   begin(operationId: string, options: DtmfRecognizeOptions): void {
-    this.#recognitions?.begin(operationId, options);
+    if (this.#recognitions === undefined) return;
+    if (options.prompt !== undefined && options.interruptPrompt !== false)
+      this.#interruptible.add(operationId);
+    this.#recognitions.begin(operationId, options);
   }
 
   /** An operation settled: its recognition, if any, is dropped. */
   settled(operationId: string): void {
+    this.#interruptible.delete(operationId);
     this.#recognitions?.drop(operationId);
   }
 
@@ -89,8 +113,18 @@ export class CallTones {
     else if (kind === 'cancelMedia') this.#recognitions?.cancelAll(true);
   }
 
+  #interrupt(operationId: string): void {
+    if (this.#interrupted.size >= maxInterrupted) {
+      const oldest = this.#interrupted.values().next().value;
+      if (oldest !== undefined) this.#interrupted.delete(oldest);
+    }
+    this.#interrupted.add(operationId);
+  }
+
   /** The call ended: timers stop, nothing is reported. */
   close(): void {
+    this.#interruptible.clear();
+    this.#interrupted.clear();
     this.#recognitions?.cancelAll(false);
     this.#sequencer?.clear();
   }

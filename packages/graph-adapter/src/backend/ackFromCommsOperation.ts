@@ -13,7 +13,19 @@ import { operationOutcome } from '../normalize/operationOutcome.js';
  * untrusted input whose `status` arrives in either case (`Running`, `running`) while the generated
  * `OperationStatus` admits only the capitalised form, and subtypes add `completionReason`.
  */
-export type CommsOperation = Wire<CommsOperationShape>;
+export interface CommsOperation {
+  readonly id?: string;
+  readonly status?: string;
+  readonly clientContext?: string;
+  readonly resultInfo?: unknown;
+  readonly completionReason?: string;
+}
+
+// Public, so it does not name the generated types (a development dependency); the compiler still checks that
+// each of its fields is a property of the generated commsOperation types.
+const fieldsAreGraphFields: keyof CommsOperation extends keyof Wire<CommsOperationShape> ? true : never =
+  true;
+void fieldsAreGraphFields;
 
 /** Reads a response body as a commsOperation, if it is one. */
 export function asCommsOperation(body: unknown): CommsOperation | undefined {

@@ -1,4 +1,4 @@
-import { defineBackendModule, TelephonyTokens } from '@switchboard/core';
+import { type BackendModule, defineBackendModule, TelephonyTokens } from '@switchboard/core';
 import { ContainerModule, type ServiceIdentifier } from 'inversify';
 import { GraphBackend } from '../backend/GraphBackend.js';
 import type { GraphSettings } from './graphConfigSchema.js';
@@ -16,9 +16,9 @@ export const GraphTokens = {
 /**
  * The Graph backend as it registers itself (`backend: 'graph'`): its configuration is `graphConfigSchema`; it
  * binds `TelephonyTokens.Backend` and `GraphTokens.Backend` to one `GraphBackend` using the container's clock and
- * logger.
+ * logger. Typed by its settings' name, so the API report does not spell out (and reorder) their fields.
  */
-export const backendModule = defineBackendModule<GraphSettings>({
+export const backendModule: BackendModule<GraphSettings> = defineBackendModule<GraphSettings>({
   name: 'graph',
   configSchema: graphConfigSchema,
   containerModule(settings) {

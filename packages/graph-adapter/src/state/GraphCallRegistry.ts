@@ -14,6 +14,10 @@ export interface GraphCallRecord {
   toneSubscribed: boolean;
   /** Peer to peer, group or meeting, once known: what the call allows was announced for this shape. */
   shape: GraphCallShape | undefined;
+  /** The recognize whose prompt is playing and stops at a tone (`interruptPrompt`), if any. */
+  interruptible: string | undefined;
+  /** clientContexts of the cancelMediaProcessing requests that stopped such prompts: their events are not the bot's. */
+  readonly interrupts: Set<string>;
 }
 
 /** The adapter's per-call records, created on first use and dropped when the call ends. */
@@ -37,7 +41,15 @@ export class GraphCallRegistry {
 
   /** A fresh record that is not kept (for a call that already ended). */
   detached(callId: string): GraphCallRecord {
-    return { callId, direction: undefined, established: false, toneSubscribed: false, shape: undefined };
+    return {
+      callId,
+      direction: undefined,
+      established: false,
+      toneSubscribed: false,
+      shape: undefined,
+      interruptible: undefined,
+      interrupts: new Set(),
+    };
   }
 
   /** Forgets a call. */
