@@ -103,8 +103,20 @@ describe('Graph media and participant operations', () => {
     await call.hangUp();
   });
 
-  it('mutes and unmutes the bot in a call', async () => {
+  it('refuses to mute the bot in a one-to-one call, as Graph documents mute for group calls only', async () => {
     const { call } = await connected();
+    const before = bed.emulator.requests.length;
+    await expect(call.muteSelf()).rejects.toMatchObject({ reason: 'unsupported' });
+    expect(call.capabilities.muteSelf).toBe(false);
+    expect(bed.emulator.requests.length).toBe(before);
+    await call.hangUp();
+  });
+
+  it('mutes and unmutes the bot in a group call', async () => {
+    const first = bed.emulator.network.party(phone('+14255550181'));
+    const second = bed.emulator.network.party(phone('+14255550182'));
+    const call = await bed.client.placeCall({ to: [first.identity, second.identity] });
+    await call.waitForState('connected', { timeoutMs: 5_000 });
     await call.muteSelf();
     await call.unmuteSelf();
     const self = bed.emulator.requests.filter(

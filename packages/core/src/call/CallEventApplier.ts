@@ -11,7 +11,6 @@ import { acceptedEvents } from '../telemetry/acceptedEventsChannel.js';
 import type { CallEnd } from './Call.js';
 import { CallCapabilities } from './CallCapabilities.js';
 import type { CallMedia } from './CallMedia.js';
-import { CallOperationMethods } from './CallOperationMethods.js';
 import type { CallState } from './CallState.js';
 import { CallStateMachine } from './CallStateMachine.js';
 import type { LiveCall, LiveCallHost } from './LiveCall.js';
@@ -21,10 +20,10 @@ import { RosterWaits, rosterShows } from './RosterWaits.js';
 /**
  * How a live call applies what happens to it: the events routed to it, in the order its parts see them (the
  * state and roster machine, what the call allows, the helpers a backend's traits choose, the event stream, then
- * the operation an event settles), the operations the backend reported done, and the call's end. `LiveCall` is
- * the facade over it; this class holds no public API of `Call` but the readings its parts give.
+ * the operation an event settles), the operations the backend reported done, and the call's end. A layer of a
+ * live call (see `LiveCall`), over its state machine.
  */
-export abstract class CallEventApplier extends CallOperationMethods {
+export abstract class CallEventApplier extends CallStateMachine {
   readonly id: string;
   readonly backend: string;
   readonly direction: 'inbound' | 'outbound';
@@ -32,7 +31,6 @@ export abstract class CallEventApplier extends CallOperationMethods {
   correlationId: string | undefined;
 
   protected readonly host: LiveCallHost;
-  protected readonly machine: CallStateMachine;
   protected operations: OperationRegistry | undefined;
   /** What this call allows, once a `call.capabilities` event said more than the backend's capabilities. */
   protected callCapabilities: CallCapabilities | undefined;
@@ -56,26 +54,17 @@ export abstract class CallEventApplier extends CallOperationMethods {
       readonly correlationId?: string;
     },
   ) {
-    super();
+    super(init.state);
     this.host = host;
     this.id = init.id;
     this.backend = host.backend.name;
     this.direction = init.direction;
     this.serverCallId = init.serverCallId;
     this.correlationId = init.correlationId;
-    this.machine = new CallStateMachine(init.state);
   }
 
   /** The call itself, as its host knows it. */
   protected abstract get self(): LiveCall;
-
-  get state(): CallState {
-    return this.machine.state;
-  }
-
-  get participants(): readonly Participant[] {
-    return this.machine.participants;
-  }
 
   get capabilities(): Capabilities {
     return this.callCapabilities?.current ?? this.host.backend.capabilities;
@@ -83,7 +72,7 @@ export abstract class CallEventApplier extends CallOperationMethods {
 
   /** Whether the call has ended. */
   get isEnded(): boolean {
-    return this.machine.end !== undefined;
+    return this.end !== undefined;
   }
 
   /**
@@ -91,7 +80,7 @@ export abstract class CallEventApplier extends CallOperationMethods {
    * Events after the call ended are ignored; tones of a `dtmf.sequenced` backend are applied in sequence order.
    */
   receive(event: TelephonyEvent): void {
-    const end = this.machine.end;
+    const end = this.end;
     // Accepted here unless the call moved to another instance (which accepts it then).
     if (acceptedEvents.hasSubscribers && end?.movedTo === undefined) acceptedEvents.publish(event);
     if (end !== undefined) return;
@@ -106,8 +95,7 @@ export abstract class CallEventApplier extends CallOperationMethods {
   }
 
   #apply(received: TelephonyEvent): void {
-    const machine = this.machine;
-    if (machine.end !== undefined) return;
+    if (this.end !== undefined) return;
     if (this.serverCallId === undefined && received.serverCallId !== undefined)
       this.serverCallId = received.serverCallId;
     if (this.correlationId === undefined && received.correlationId !== undefined)
@@ -117,19 +105,19 @@ export abstract class CallEventApplier extends CallOperationMethods {
     switch (event.type) {
       case 'call.state':
         // An unchanged state (or one the forward-only rule refuses) is not an event.
-        if (!machine.moveTo(event.state)) return;
+        if (!this.moveTo(event.state)) return;
         ends = event.state === 'disconnected';
         break;
       case 'call.capabilities':
         // What the call allows already is not an event.
         this.callCapabilities ??= new CallCapabilities(this.host.backend.capabilities);
         if (!this.callCapabilities.apply(event)) return;
-        machine.capabilitiesChanged(this.capabilities);
+        this.capabilitiesChanged(this.capabilities);
         break;
       case 'participants.updated':
         if (this.#holds !== undefined) event = this.#holds.apply(event);
         // A roster update that changes nothing is not an event either.
-        if (!machine.applyRoster(event)) return;
+        if (!this.applyRoster(event)) return;
         break;
       case 'dtmf.received':
         if (this.tones !== undefined && !this.tones.tone(event)) return;
@@ -153,7 +141,7 @@ export abstract class CallEventApplier extends CallOperationMethods {
         break;
       }
       case 'recording.state':
-        if (!machine.applyRecording(event)) return;
+        if (!this.applyRecording(event)) return;
         break;
       case 'hold.failed':
         if (this.#holds !== undefined && event.operationId !== undefined) {
@@ -164,12 +152,12 @@ export abstract class CallEventApplier extends CallOperationMethods {
       default:
         break;
     }
-    machine.publish(event);
+    this.publish(event);
     this.host.published?.(event);
     if (event.type === 'participants.updated') this.#rosterWaits?.rosterChanged(this.participants);
     this.operations?.settle(event);
     if (ends && event.type === 'call.state') {
-      const cause = event.cause ?? endCauseOf(event.reason, machine.wasConnected);
+      const cause = event.cause ?? endCauseOf(event.reason, this.wasConnected);
       this.finish(event.reason, event.at, cause);
     } else if (
       event.type === 'call.state' ||
@@ -265,11 +253,11 @@ export abstract class CallEventApplier extends CallOperationMethods {
       ...(cause ? { cause } : {}),
       ...(this.movedTo === undefined ? {} : { movedTo: this.movedTo }),
     };
-    this.machine.ending(end);
+    this.ending(end);
     this.tones?.close();
     this.#rosterWaits?.clear();
     this.operations?.close(reason);
-    this.machine.close();
+    this.closeStreams();
     this.media?.close();
     this.host.released(this.self);
   }

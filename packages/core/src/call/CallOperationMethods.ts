@@ -18,6 +18,8 @@ import type {
   RecordResponseResult,
 } from './Call.js';
 
+import { CallEventApplier } from './CallEventApplier.js';
+
 const noOptions: OperationOptions = {};
 
 /** An operation's promise with the `operationId` that correlates its events. */
@@ -28,9 +30,9 @@ export function withOperationId<T>(promise: Promise<T>, operationId: string): Op
 /**
  * The operations of `Call` as `CallOperation` values: each method turns its arguments into one operation and
  * hands it to `run` (or `leave`, for leaving the call), which the live call implements (capability checks,
- * registry, the backend). Nothing here holds state.
+ * registry, the backend). Nothing here holds state. A layer of a live call (see `LiveCall`).
  */
-export abstract class CallOperationMethods {
+export abstract class CallOperationMethods extends CallEventApplier {
   /** Starts one operation on the call. */
   protected abstract run<T>(operation: CallOperation, options?: OperationOptions): OperationPromise<T>;
   /** Leaves the call (hang up, terminate): once, idempotent. */

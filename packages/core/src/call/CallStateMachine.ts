@@ -8,6 +8,7 @@ import { Roster } from '../participants/Roster.js';
 import type { CallEnd, OperationOptions } from './Call.js';
 import { type CallState, callStates, canTransition, hasReachedState } from './CallState.js';
 import { CallStream } from './CallStream.js';
+import { RecentEventIds } from './RecentEventIds.js';
 
 // One bit per state: the states a call has been in, in one number instead of a `Set`.
 const stateBit = Object.fromEntries(callStates.map((state, index) => [state, 1 << index])) as Record<
@@ -22,9 +23,9 @@ const noOptions: OperationOptions = {};
  * last state of each recording, how it ended, and the streams that show them (`state$`, `participants$`,
  * `events$`, `capabilities$`). What an idle call holds is kept small (see docs/performance.md): the state is a
  * value and the states visited one bit each; every stream is made when it is first subscribed to (`CallStream`,
- * no rxjs subject); the `ended` promise when it is first read.
+ * no rxjs subject); the `ended` promise when it is first read. A layer of a live call (see `LiveCall`).
  */
-export class CallStateMachine {
+export class CallStateMachine extends RecentEventIds {
   #state: CallState;
   #visited: number;
   readonly #roster = new Roster();
@@ -39,6 +40,7 @@ export class CallStateMachine {
   #resolveEnded: ((end: CallEnd) => void) | undefined;
 
   constructor(state: CallState) {
+    super();
     this.#state = state;
     this.#visited = stateBit[state];
   }
@@ -52,12 +54,12 @@ export class CallStateMachine {
   }
 
   /** How the call ended, once it did. */
-  get end(): CallEnd | undefined {
+  protected get end(): CallEnd | undefined {
     return this.#end;
   }
 
   /** Whether the call was ever connected. */
-  get wasConnected(): boolean {
+  protected get wasConnected(): boolean {
     return (this.#visited & stateBit.connected) !== 0;
   }
 
@@ -97,7 +99,7 @@ export class CallStateMachine {
   }
 
   /** What the call allows, as `current` reads it now and on each `capabilitiesChanged`. */
-  capabilities$(current: () => Capabilities): Observable<Capabilities> {
+  protected capabilityStream(current: () => Capabilities): Observable<Capabilities> {
     return new Observable<Capabilities>((subscriber) => {
       this.#capabilities ??= this.newStream(current);
       return this.#capabilities.add(subscriber);
@@ -105,14 +107,14 @@ export class CallStateMachine {
   }
 
   /** A stream of the call; one made after the call ended is completed at once (as a completed subject is). */
-  newStream<T>(current?: () => T): CallStream<T> {
+  protected newStream<T>(current?: () => T): CallStream<T> {
     const stream = new CallStream<T>(current);
     if (this.#end !== undefined) stream.complete();
     return stream;
   }
 
   /** Moves to `state`; returns false when it is unchanged or the forward-only rule refuses it (not an event). */
-  moveTo(state: CallState): boolean {
+  protected moveTo(state: CallState): boolean {
     if (!canTransition(this.#state, state)) return false;
     this.#visited |= stateBit[state];
     this.#state = state;
@@ -121,7 +123,7 @@ export class CallStateMachine {
   }
 
   /** Applies a roster update; returns false when it changes nothing (not an event). */
-  applyRoster(event: TelephonyEventOf<'participants.updated'>): boolean {
+  protected applyRoster(event: TelephonyEventOf<'participants.updated'>): boolean {
     if (!this.#roster.apply(event)) return false;
     this.#participants?.next(this.#roster.participants);
     return true;
@@ -131,7 +133,7 @@ export class CallStateMachine {
    * Applies a recording's state; returns false for a state the recording already has (`inactive` before it was
    * ever active included: ACS reports a recording so before it turns `active`), which is not an event.
    */
-  applyRecording(event: TelephonyEventOf<'recording.state'>): boolean {
+  protected applyRecording(event: TelephonyEventOf<'recording.state'>): boolean {
     const key = event.recordingId ?? '';
     if ((this.#recordingStates?.get(key) ?? 'inactive') === event.state) return false;
     this.#recordingStates ??= new Map();
@@ -140,29 +142,29 @@ export class CallStateMachine {
   }
 
   /** What the call allows changed. */
-  capabilitiesChanged(capabilities: Capabilities): void {
+  protected capabilitiesChanged(capabilities: Capabilities): void {
     this.#capabilities?.next(capabilities);
   }
 
   /** Puts an event on the call's `events$`. */
-  publish(event: TelephonyEvent): void {
+  protected publish(event: TelephonyEvent): void {
     this.#events?.next(event);
   }
 
   /** The call ends here without an event (the service no longer knows it, or it moved): `disconnected` now. */
-  disconnect(): void {
+  protected disconnect(): void {
     this.#visited |= stateBit.disconnected;
     this.#state = 'disconnected';
     this.#stateStream?.next('disconnected');
   }
 
   /** The call ended: records how (from now on it is ended; its operations are settled next). */
-  ending(end: CallEnd): void {
+  protected ending(end: CallEnd): void {
     this.#end = end;
   }
 
   /** Completes every stream and settles `ended` (after `ending`). */
-  close(): void {
+  protected closeStreams(): void {
     const end = this.#end;
     if (end === undefined) return;
     this.#stateStream?.complete();
@@ -180,7 +182,7 @@ export class CallStateMachine {
   }
 
   /** Resolves when the call reaches `state`; rejects with `callEnded` if it ends first. */
-  waitForState(
+  protected waitForStateOf(
     state: CallState,
     call: {
       readonly callId: string;

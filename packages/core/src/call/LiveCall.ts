@@ -14,16 +14,13 @@ import {
   type Capability,
   requiredCapabilities,
 } from '../operations/CallOperation.js';
-import type { Participant } from '../participants/Participant.js';
 import { OperationSpan } from '../telemetry/OperationSpan.js';
-import type { Call, CallEnd, CallSnapshot, OperationOptions, OperationPromise } from './Call.js';
+import type { Call, CallSnapshot, OperationOptions, OperationPromise } from './Call.js';
 import { CallCapabilities, type CapabilityOverride } from './CallCapabilities.js';
-import { CallEventApplier } from './CallEventApplier.js';
 import { CallMedia } from './CallMedia.js';
-import { withOperationId } from './CallOperationMethods.js';
+import { CallOperationMethods, withOperationId } from './CallOperationMethods.js';
 import type { CallState } from './CallState.js';
 import { resultOf } from './operationResult.js';
-import { RecentEventIds } from './RecentEventIds.js';
 
 /** What a live call needs from the client that owns it. */
 export interface LiveCallHost {
@@ -48,16 +45,18 @@ export interface LiveCallHost {
 const noOptions: OperationOptions = {};
 
 /**
- * The core's implementation of `Call`, a facade over its parts: the state and roster machine
- * (`CallStateMachine`), the operations in flight and their settlement (`OperationRegistry`), real-time media
- * (`CallMedia`), what the call allows (`CallCapabilities`) and its memory of event ids (`RecentEventIds`). How an
- * event is applied to them is its base `CallEventApplier`; the operation methods are `CallOperationMethods`.
- * Here: the readings of `Call`, how an operation goes out (refusals, fencing, the backend's acknowledgement) and
- * the scale-out hand-over. Backends never see it; they receive `CallView`s and produce events. Every part but the
- * state machine, and every helper, is made on first use (see docs/performance.md).
+ * The core's implementation of `Call`, a facade over its parts. A live call is one object in layers, each in its
+ * own file with one job (one object, so an idle call pays for no part objects; see docs/performance.md):
+ * `RecentEventIds` (its memory of event ids) ← `CallStateMachine` (state, roster, the streams) ←
+ * `CallEventApplier` (how an event is applied, in which order the parts see it, and the call's end) ←
+ * `CallOperationMethods` (the operations of `Call` as `CallOperation` values) ← `LiveCall`. The parts it holds
+ * are objects of their own, each made on first use: `OperationRegistry` (operations in flight and their
+ * settlement), `CallMedia` (real-time media), `CallCapabilities` (what the call allows) and the helpers a
+ * backend's traits choose (`CallTones`, `HoldTracker`, `RosterWaits`). Here: the readings of `Call`, how an
+ * operation goes out (refusals, fencing, the backend's acknowledgement) and the scale-out hand-over. Backends
+ * never see it; they receive `CallView`s and produce events.
  */
-export class LiveCall extends CallEventApplier implements Call {
-  #recent: RecentEventIds | undefined;
+export class LiveCall extends CallOperationMethods implements Call {
   #leaving: OperationPromise<void> | undefined;
 
   protected get self(): LiveCall {
@@ -66,27 +65,11 @@ export class LiveCall extends CallEventApplier implements Call {
 
   /** Scale-out: whether the call ended here because it moved to another instance. */
   get moved(): boolean {
-    return this.machine.end?.movedTo !== undefined;
-  }
-
-  get ended(): Promise<CallEnd> {
-    return this.machine.ended;
-  }
-
-  get state$(): Observable<CallState> {
-    return this.machine.state$;
-  }
-
-  get participants$(): Observable<readonly Participant[]> {
-    return this.machine.participants$;
-  }
-
-  get events$(): Observable<TelephonyEvent> {
-    return this.machine.events$;
+    return this.end?.movedTo !== undefined;
   }
 
   get capabilities$(): Observable<Capabilities> {
-    return this.machine.capabilities$(() => this.capabilities);
+    return this.capabilityStream(() => this.capabilities);
   }
 
   /** Scale-out: the entries this call's `call.capabilities` events set (the store keeps them). */
@@ -98,7 +81,7 @@ export class LiveCall extends CallEventApplier implements Call {
   restoreCapabilities(overrides: readonly CapabilityOverride[]): void {
     if (overrides.length === 0 || this.isEnded) return;
     this.callCapabilities = new CallCapabilities(this.host.backend.capabilities, overrides);
-    this.machine.capabilitiesChanged(this.capabilities);
+    this.capabilitiesChanged(this.capabilities);
   }
 
   get audio$(): Observable<AudioFrame> {
@@ -130,7 +113,6 @@ export class LiveCall extends CallEventApplier implements Call {
   #callMedia(): CallMedia {
     if (this.media === undefined) {
       const call = this;
-      const machine = this.machine;
       this.media = new CallMedia({
         id: this.id,
         backend: this.backend,
@@ -141,7 +123,7 @@ export class LiveCall extends CallEventApplier implements Call {
         get isEnded() {
           return call.isEnded;
         },
-        newStream: <T>() => machine.newStream<T>(),
+        newStream: <T>() => call.newStream<T>(),
       });
     }
     return this.media;
@@ -157,18 +139,6 @@ export class LiveCall extends CallEventApplier implements Call {
       ...(this.serverCallId === undefined ? {} : { serverCallId: this.serverCallId }),
       ...(this.correlationId === undefined ? {} : { correlationId: this.correlationId }),
     };
-  }
-
-  /** Whether this call already received `event` (same type and `eventId`); remembers it when not. */
-  isRepeat(event: TelephonyEvent): boolean {
-    if (event.eventId === undefined || event.eventId === '') return false;
-    this.#recent ??= new RecentEventIds();
-    return this.#recent.isRepeat(event);
-  }
-
-  /** The hashes of the event ids this call remembers (handed to the client's memory when the call ends). */
-  rememberedEventHashes(): readonly number[] {
-    return this.#recent?.hashes() ?? [];
   }
 
   /** Scale-out: the operations in flight (to store them, so another instance can adopt them). */
@@ -207,7 +177,7 @@ export class LiveCall extends CallEventApplier implements Call {
   /** Ends the call locally (the backend says it no longer exists). */
   endLocally(reason?: ResultInfo): void {
     if (this.isEnded) return;
-    this.machine.disconnect();
+    this.disconnect();
     this.finish(reason, new Date(this.host.clock.now()).toISOString());
   }
 
@@ -233,7 +203,7 @@ export class LiveCall extends CallEventApplier implements Call {
   }
 
   waitForState(state: CallState, options: OperationOptions = noOptions): Promise<void> {
-    return this.machine.waitForState(
+    return this.waitForStateOf(
       state,
       {
         callId: this.id,

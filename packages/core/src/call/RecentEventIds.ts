@@ -7,12 +7,12 @@ const rememberedEventsPerCall = 32;
 const firstRememberedEvents = 4;
 
 /**
- * The ids of a call's most recent events, to recognize a repeated delivery (same type and `eventId`): 53-bit
- * hashes in a small ring, freed with the call; a few dozen bytes, not the ids. A call makes it when its first
- * event with an id arrives.
+ * A call's memory of its most recent event ids, to recognize a repeated delivery (same type and `eventId`):
+ * 53-bit hashes in a small ring, freed with the call; a few dozen bytes, not the ids, and nothing until its first
+ * event with an id arrives. The first layer of a live call (see `LiveCall`).
  */
 export class RecentEventIds {
-  #seen = new Array<number>(firstRememberedEvents);
+  #seen: number[] | undefined;
   #count = 0;
 
   /** Whether `event` was seen already; remembers it when not. Events without an id are never repeats. */
@@ -22,6 +22,10 @@ export class RecentEventIds {
     const hash = eventHash(event.type, eventId);
     let seen = this.#seen;
     const count = this.#count;
+    if (seen === undefined) {
+      seen = new Array<number>(firstRememberedEvents);
+      this.#seen = seen;
+    }
     const held = Math.min(count, rememberedEventsPerCall);
     for (let i = 0; i < held; i++) if (seen[i] === hash) return true;
     if (count === seen.length && count < rememberedEventsPerCall) {
@@ -38,7 +42,7 @@ export class RecentEventIds {
   }
 
   /** The hashes remembered (handed to the client's memory when the call ends). */
-  hashes(): readonly number[] {
-    return this.#seen.slice(0, Math.min(this.#count, rememberedEventsPerCall));
+  rememberedEventHashes(): readonly number[] {
+    return this.#seen?.slice(0, Math.min(this.#count, rememberedEventsPerCall)) ?? [];
   }
 }
