@@ -113,6 +113,7 @@ export type {
   ConnectRequest,
   ConnectTarget,
   OperationAck,
+  OperationResume,
   OperationRequest,
   PlaceCallRequest,
   ReceivedWebhook,

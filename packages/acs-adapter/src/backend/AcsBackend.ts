@@ -15,6 +15,7 @@ import type {
   BackendCallSnapshot,
   BackendSink,
   CallHandle,
+  CallOperation,
   CallOperationOf,
   CallState,
   CallView,
@@ -26,6 +27,7 @@ import type {
   MediaStreamingOptions,
   OperationAck,
   OperationRequest,
+  OperationResume,
   OutboundAudio,
   Participant,
   PhoneIdentity,
@@ -424,6 +426,26 @@ export class AcsBackend implements TelephonyBackend {
     }
   }
 
+  /**
+   * Scale-out: an add or cancel another instance sent on a call taken over here. Its invitation id (kept in the
+   * store with the operation) lets a cancel go out from here and the outcome events settle it.
+   */
+  adoptOperation(request: {
+    readonly callId: string;
+    readonly operationId: string;
+    readonly operation: CallOperation;
+    readonly resume?: OperationResume;
+  }): void {
+    const { callId, operationId, operation } = request;
+    const invitationId = request.resume?.invitationId;
+    if (invitationId === undefined) return;
+    if (operation.kind === 'addParticipant') this.#invitations.adopted(callId, operationId, invitationId);
+    else if (operation.kind === 'cancelAddParticipant') {
+      this.#invitations.adopted(callId, operation.addOperationId, invitationId);
+      this.#invitations.canceling(callId, invitationId, operationId, operation.addOperationId);
+    }
+  }
+
   async getCall(callId: string): Promise<BackendCallSnapshot> {
     const record = this.#calls.get(callId) ?? this.#newRecord(callId);
     const context = { operation: 'getCall', callId };
@@ -510,7 +532,8 @@ export class AcsBackend implements TelephonyBackend {
           this.#invitations.notCanceling(request.callId, invitationId, operationId);
           throw error;
         }
-        return accepted;
+        // Kept in the call store with the cancel, so a takeover still matches its outcome to it.
+        return { status: 'accepted', resume: { invitationId, addOperationId: operation.addOperationId } };
       }
       case 'muteParticipant':
         await record.connection.muteParticipant(toCommunicationIdentifier(operation.target), ctx);
@@ -697,8 +720,9 @@ export class AcsBackend implements TelephonyBackend {
         () => undefined,
       ),
     );
-    await sent;
-    return accepted;
+    const { invitationId } = await sent;
+    // Kept in the call store with the add, so the instance that takes the call over can still cancel it.
+    return invitationId ? { status: 'accepted', resume: { invitationId } } : accepted;
   }
 
   #callerIdFor(

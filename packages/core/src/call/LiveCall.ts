@@ -528,16 +528,27 @@ export class LiveCall implements Call {
   }
 
   /** Scale-out: the operations in flight (to store them, so another instance can adopt them). */
-  get pendingOperations(): readonly { readonly operationId: string; readonly operation: CallOperation }[] {
+  get pendingOperations(): readonly {
+    readonly operationId: string;
+    readonly operation: CallOperation;
+    readonly resume?: Readonly<Record<string, string>>;
+  }[] {
     if (this.#pending === undefined) return [];
-    return [...this.#pending.values()].map(({ operationId, operation }) => ({ operationId, operation }));
+    return [...this.#pending.values()].map(({ operationId, operation, resume }) =>
+      resume === undefined ? { operationId, operation } : { operationId, operation, resume },
+    );
   }
 
   /**
    * Scale-out: registers an operation another instance started on this call, so its outcome event settles it
    * here. It rejects with `timeout` when no outcome arrives within `timeoutMs`.
    */
-  adoptOperation(operationId: string, operation: CallOperation, timeoutMs: number): Promise<unknown> {
+  adoptOperation(
+    operationId: string,
+    operation: CallOperation,
+    timeoutMs: number,
+    resume?: Readonly<Record<string, string>>,
+  ): Promise<unknown> {
     if (this.#end !== undefined) {
       return Promise.reject(
         this.#error('callEnded', operation, `${operation.kind} on an ended call`, operationId),
@@ -561,6 +572,7 @@ export class LiveCall implements Call {
         },
         { timeoutMs, callId: this.id, backend: this.backend },
       );
+      adopted.resume = resume;
       this.#pending ??= new Map();
       this.#pending.set(operationId, adopted);
       // A recognize the core builds on tones goes on here; whether its prompt finished is not known, so it
@@ -1018,8 +1030,14 @@ export class LiveCall implements Call {
     const fence = this.#host.fence?.(this);
     (fence === undefined ? send() : fence.then(() => (registered.settled ? undefined : send()))).then(
       (ack) => {
-        if (ack !== undefined && !registered.settled && ack.status === 'completed')
+        if (ack === undefined || registered.settled) return;
+        if (ack.status === 'completed')
           this.#complete(registered, resultOf(operation, undefined, ack.result));
+        else if (ack.resume !== undefined) {
+          // What the backend needs to carry the operation on elsewhere goes into the store with it.
+          registered.resume = ack.resume;
+          this.#host.changed?.(this);
+        }
       },
       (error: unknown) => {
         registered.fail(

@@ -1,0 +1,137 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { AcsBackend } from '@switchboard/acs-adapter';
+import {
+  type CallTakeover,
+  callTakeovers,
+  createTelephonyClient,
+  phone,
+  type TelephonyClient,
+  TelephonyError,
+} from '@switchboard/core';
+import { AcsEmulator, startWebhookServer, type WebhookServer } from '@switchboard/testing';
+import { firstValueFrom } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisCallRouter } from '../src/index.js';
+import { type RedisServer, startRedisServer } from './support/startRedisServer.js';
+
+// An add in flight survives a takeover with its invitation id: the instance that took the call over cancels the
+// add another instance sent, and the cancel's outcome (the recorded CancelAddParticipantSucceeded, which names
+// only the invitation: java cancel-add recording, RECORDED-FLOWS flow 5) settles the cancel and rejects the
+// adopted add with `canceled`. Two clients in this process, a real redis-server, the ACS emulator with its
+// callbacks muted (the test posts the recorded callback to the new owner).
+
+const recorded = (
+  JSON.parse(
+    readFileSync(
+      new URL('../../../fixtures/microsoft/acs-recorded/java-add-participant-cancel.json', import.meta.url),
+      'utf8',
+    ),
+  ) as string[]
+)
+  .map((text) => JSON.parse(text) as unknown)
+  .filter((value): value is { type: string; data: Record<string, unknown> }[] => Array.isArray(value))
+  .flat();
+const cancelSucceeded = recorded.find((e) => e.type.endsWith('CancelAddParticipantSucceeded'));
+
+let redis: RedisServer;
+let emulator: AcsEmulator;
+let server: WebhookServer;
+const clients: TelephonyClient[] = [];
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  emulator = await AcsEmulator.start({ muteCallbacks: true });
+  server = await startWebhookServer('/api/acs');
+});
+
+afterAll(async () => {
+  for (const client of clients) await client.close().catch(() => undefined);
+  await emulator?.close();
+  await server?.close();
+  await redis?.stop();
+});
+
+function instance(id: string, keyPrefix: string, frozen: boolean): TelephonyClient {
+  const router = new RedisCallRouter({
+    redis: redis.url,
+    instanceId: id,
+    keyPrefix,
+    leaseTtlMs: 1_000,
+    takeoverGraceMs: 200,
+    // The frozen instance stops renewing its leases (as a stalled process); the other sweeps often.
+    ...(frozen ? { renewIntervalMs: 3_600_000, sweepIntervalMs: 3_600_000 } : { sweepIntervalMs: 50 }),
+  });
+  const client = createTelephonyClient(
+    new AcsBackend({
+      connectionString: emulator.connectionString,
+      callbackUrl: server.url,
+      allowInsecureConnection: true,
+      callerId: '+18005550100',
+      auth: 'off',
+    }),
+    { router, operationTimeoutMs: 20_000 },
+  );
+  clients.push(client);
+  return client;
+}
+
+describe('ACS on Redis: a pending add taken over with its invitation id', () => {
+  it('is cancelled from the new owner, and the outcome naming only the invitation settles both', async () => {
+    expect(cancelSucceeded).toBeDefined();
+    const keyPrefix = `cancel-add-${randomBytes(4).toString('hex')}:`;
+    const first = instance('first', keyPrefix, true);
+    const party = emulator.network.party(phone('+14255560001'));
+    const extra = emulator.network.party(phone('+14255560002'), { autoAnswer: false });
+    const call = await first.placeCall({ to: party.identity });
+    const add = call.addParticipant(extra.identity);
+    add.catch(() => undefined);
+    // The add's answer (with its invitation id) reaches the store before the owner stalls.
+    for (let i = 0; i < 100; i++) {
+      if (emulator.requests.some((r) => r.path.split('?')[0]?.endsWith(`${call.id}/participants:add`))) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const second = instance('second', keyPrefix, false);
+    server.mount(second.nodeHandler);
+    const takeover: CallTakeover = await firstValueFrom(callTakeovers(second));
+    expect(takeover.call.id).toBe(call.id);
+    const adopted = takeover.operations.find((op) => op.operationId === add.operationId);
+    expect(adopted?.kind).toBe('addParticipant');
+    const addOutcome = adopted?.result.then(
+      () => 'resolved',
+      (error: unknown) => error,
+    );
+
+    const cancel = takeover.call.cancelAddParticipant(add.operationId);
+    let invitationId: string | undefined;
+    for (let i = 0; i < 200 && invitationId === undefined; i++) {
+      const request = emulator.requests
+        .filter((r) => r.path.split('?')[0]?.endsWith(`${call.id}/participants:cancelAddParticipant`))
+        .at(-1);
+      invitationId = (request?.body as { invitationId?: string } | undefined)?.invitationId;
+      if (invitationId === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(invitationId).toBeDefined();
+
+    const { operationContext: _none, ...data } = cancelSucceeded?.data ?? {};
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        {
+          ...cancelSucceeded,
+          id: randomUUID(),
+          source: `calling/callConnections/${call.id}`,
+          subject: `calling/callConnections/${call.id}`,
+          data: { ...data, callConnectionId: call.id, invitationId },
+        },
+      ]),
+    });
+    expect(response.status).toBeLessThan(300);
+    await expect(cancel).resolves.toBeUndefined();
+    const error = await addOutcome;
+    expect(TelephonyError.is(error) && error.reason).toBe('canceled');
+  }, 30_000);
+});
