@@ -57,9 +57,11 @@ function instance(id: string, keyPrefix: string, frozen: boolean): TelephonyClie
     redis: redis.url,
     instanceId: id,
     keyPrefix,
-    leaseTtlMs: 1_000,
+    // Long enough for the call and its add to be written while the frozen owner's lease holds (it never renews:
+    // a write past the lease is refused, as it should be), on a loaded machine too.
+    leaseTtlMs: 4_000,
     takeoverGraceMs: 200,
-    // The frozen instance stops renewing its leases (as a stalled process); the other sweeps often.
+    // The frozen instance never renews its leases (as a stalled process); the other sweeps often.
     ...(frozen ? { renewIntervalMs: 3_600_000, sweepIntervalMs: 3_600_000 } : { sweepIntervalMs: 50 }),
   });
   const client = createTelephonyClient(
@@ -86,7 +88,7 @@ describe('ACS on Redis: a pending add taken over with its invitation id', () => 
     const call = await first.placeCall({ to: party.identity });
     const add = call.addParticipant(extra.identity);
     add.catch(() => undefined);
-    // The add's answer (with its invitation id) reaches the store before the owner stalls.
+    // The add's answer (with its invitation id) reaches the store before the frozen owner's lease runs out.
     for (let i = 0; i < 100; i++) {
       if (emulator.requests.some((r) => r.path.split('?')[0]?.endsWith(`${call.id}/participants:add`))) break;
       await new Promise((resolve) => setTimeout(resolve, 10));
