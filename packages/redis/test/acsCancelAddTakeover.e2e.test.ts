@@ -33,6 +33,21 @@ const recorded = (
   .filter((value): value is { type: string; data: Record<string, unknown> }[] => Array.isArray(value))
   .flat();
 const cancelSucceeded = recorded.find((e) => e.type.endsWith('CancelAddParticipantSucceeded'));
+// MediaStreamingStarted as recorded (js media streaming flow, RECORDED-FLOWS flow 14): no operationContext.
+const streamingStarted = (
+  JSON.parse(
+    readFileSync(
+      new URL(
+        '../../../fixtures/microsoft/acs-recorded/js-answer-start-media-streaming.json',
+        import.meta.url,
+      ),
+      'utf8',
+    ),
+  ) as unknown[]
+)
+  .filter((value): value is { type: string; data: Record<string, unknown> }[] => Array.isArray(value))
+  .flat()
+  .find((e) => e.type.endsWith('MediaStreamingStarted'));
 
 let redis: RedisServer;
 let emulator: AcsEmulator;
@@ -135,5 +150,42 @@ describe('ACS on Redis: a pending add taken over with its invitation id', () => 
     await expect(cancel).resolves.toBeUndefined();
     const error = await addOutcome;
     expect(TelephonyError.is(error) && error.reason).toBe('canceled');
+  }, 30_000);
+
+  it('settles a media streaming start taken over on the state event, which carries no context', async () => {
+    expect(streamingStarted).toBeDefined();
+    const keyPrefix = `streaming-${randomBytes(4).toString('hex')}:`;
+    const first = instance('first-streaming', keyPrefix, true);
+    const party = emulator.network.party(phone('+14255560003'));
+    const call = await first.placeCall({ to: party.identity });
+    const start = call.startMediaStreaming();
+    start.catch(() => undefined);
+    for (let i = 0; i < 100; i++) {
+      if (emulator.requests.some((r) => r.path.split('?')[0]?.endsWith(`${call.id}:startMediaStreaming`)))
+        break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const second = instance('second-streaming', keyPrefix, false);
+    server.mount(second.nodeHandler);
+    const takeover: CallTakeover = await firstValueFrom(callTakeovers(second));
+    const adopted = takeover.operations.find((op) => op.operationId === start.operationId);
+    expect(adopted?.kind).toBe('startMediaStreaming');
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        {
+          ...streamingStarted,
+          id: randomUUID(),
+          source: `calling/callConnections/${call.id}`,
+          subject: `calling/callConnections/${call.id}`,
+          data: { ...streamingStarted?.data, callConnectionId: call.id },
+        },
+      ]),
+    });
+    expect(response.status).toBeLessThan(300);
+    await expect(adopted?.result).resolves.toBeUndefined();
   }, 30_000);
 });

@@ -34,7 +34,7 @@ import { AcsWebhookHandler } from '../webhook/AcsWebhookHandler.js';
 import type { AcsBackendOptions } from './AcsBackendOptions.js';
 import { AcsCallRecord as CallRecord } from './AcsCallRecord.js';
 import { AcsConnectionCache } from './AcsConnectionCache.js';
-import { AcsEventEnricher } from './AcsEventEnricher.js';
+import { AcsEventEnricher, isStreamingKind } from './AcsEventEnricher.js';
 import { AcsHoldWatch } from './AcsHoldWatch.js';
 import { AcsInvitations } from './AcsInvitations.js';
 import { AcsOperations } from './AcsOperations.js';
@@ -299,6 +299,9 @@ export class AcsBackend implements TelephonyBackend {
     readonly resume?: OperationResume;
   }): void {
     this.#invitations.adopt(request);
+    // A streaming or transcription operation settles on the call's state event, which carries no context.
+    const { kind } = request.operation;
+    if (isStreamingKind(kind)) this.#enricher.expectStreamingState(request.callId, kind, request.operationId);
   }
 
   async getCall(callId: string): Promise<BackendCallSnapshot> {

@@ -49,6 +49,11 @@ export class CallWriteBehind {
     this.#dirty.delete(callId);
   }
 
+  /** The claim of a call answered (its lease is known now): what changed meanwhile is written. */
+  claimed(): void {
+    if (this.#dirty.size > 0 || this.#seen.size > 0) this.#schedule();
+  }
+
   /** The call ended (its release writes it): drops its pending write and gives its applied event ids. */
   take(callId: string): readonly string[] {
     this.#dirty.delete(callId);
@@ -70,7 +75,14 @@ export class CallWriteBehind {
     const args: (string | number)[] = [prefix, instanceId, seenTtlMs];
     for (const [callId, call] of calls) {
       const token = leases.token(callId);
-      if (token === undefined || token === '') continue;
+      if (token === undefined) continue;
+      if (token === '') {
+        // The call's claim is in flight: its write waits for the lease (`claimed`), else it would be lost.
+        if (call !== undefined) this.#dirty.set(callId, call);
+        const ids = seen.get(callId);
+        if (ids !== undefined) this.#seen.set(callId, ids);
+        continue;
+      }
       args.push(
         callId,
         token,

@@ -166,6 +166,9 @@ export class RedisCallRouter implements CallRouter {
       // The store is unreachable: the call is carried here and re-asserted when the store is back.
       this.#warn('claiming a call failed; it is carried here and re-asserted later', error, call.callId);
       return [];
+    } finally {
+      // What changed while the claim was in flight (an operation the bot started at once) is written now.
+      this.#writes.claimed();
     }
   }
 
@@ -307,6 +310,7 @@ export class RedisCallRouter implements CallRouter {
     this.#reasserting.add(callId);
     try {
       const backlog = await this.#claim(call, 'reassert');
+      this.#writes.claimed();
       if (backlog.length > 0) await this.#host?.deliver(backlog);
     } catch (error) {
       if (!this.#connection.isDown) this.#warn('re-asserting a call failed', error, callId);
