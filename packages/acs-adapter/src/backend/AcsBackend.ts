@@ -311,6 +311,8 @@ export class AcsBackend implements TelephonyBackend {
       this.#send(context, () => record.connection.getCallConnectionProperties()),
       this.#send(context, () => record.connection.listParticipants()),
     ]);
+    // A call read on a takeover: its recording events, which name the server call, route to it from now on.
+    this.#enricher.learnServerCall(callId, properties.serverCallId);
     return {
       callId,
       state: stateOf(properties.callConnectionState) ?? 'unknown',
