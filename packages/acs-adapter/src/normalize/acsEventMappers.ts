@@ -43,6 +43,8 @@ export const acsEventMappers: ReadonlyMap<string, AcsEventMapper> = new Map<stri
   [`${ns}RemoveParticipantSucceeded`, participantEvent('participant.removed')],
   [`${ns}RemoveParticipantFailed`, participantEvent('participant.removeFailed')],
   [`${ns}CancelAddParticipantSucceeded`, cancelAddEvent('participant.addCanceled')],
+  // Its name in the 2023 previews (py recording of the cancel-add flow, 2023-09).
+  [`${ns}AddParticipantCancelled`, cancelAddEvent('participant.addCanceled')],
   [`${ns}CancelAddParticipantFailed`, cancelAddEvent('participant.addCancelFailed')],
   [`${ns}PlayStarted`, reasonOnly('play.started')],
   [`${ns}PlayCompleted`, reasonOnly('play.completed')],
