@@ -8,8 +8,9 @@ export type { NormalizeOptions } from './normalize/normalizeAcsEvents.js';
 export { normalizeAcsEvents } from './normalize/normalizeAcsEvents.js';
 
 // --- adapter, webhook authentication, container module (src/backend, src/webhook, src/di) ---
-export type { AcsBackendOptions, AcsConnection } from './backend/AcsBackend.js';
-export { AcsBackend, acsCapabilities } from './backend/AcsBackend.js';
+export type { AcsBackendOptions, AcsConnection } from './backend/AcsBackendOptions.js';
+export { AcsBackend } from './backend/AcsBackend.js';
+export { acsCapabilities } from './backend/acsCapabilities.js';
 export type { AcsPipelinePolicy, AcsRetryOptions } from './backend/acsRetryPolicy.js';
 export { acsRetryPolicy } from './backend/acsRetryPolicy.js';
 export type { AcsErrorContext } from './backend/classifyAcsError.js';

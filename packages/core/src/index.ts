@@ -114,6 +114,7 @@ export type {
   ConnectRequest,
   ConnectTarget,
   OperationAck,
+  OperationResume,
   OperationRequest,
   PlaceCallRequest,
   ReceivedWebhook,

@@ -166,6 +166,19 @@ export type StreamingKind =
   | 'startMediaStreaming'
   | 'stopMediaStreaming';
 
+/** Whether an operation of this kind settles on a streaming or transcription state event. */
+export function isStreamingKind(kind: string): kind is StreamingKind {
+  return streamingKinds.has(kind);
+}
+
+const streamingKinds: ReadonlySet<string> = new Set<StreamingKind>([
+  'startTranscription',
+  'stopTranscription',
+  'updateTranscription',
+  'startMediaStreaming',
+  'stopMediaStreaming',
+]);
+
 const verbOf: Readonly<Record<string, string>> = { started: 'start', stopped: 'stop', updated: 'update' };
 
 // The service writes recording ids with and without base64 padding (the start answer, the event's path).

@@ -1,4 +1,4 @@
-import type { TelephonyEvent } from '@switchboard/core';
+import type { CallOperation, OperationResume, TelephonyEvent } from '@switchboard/core';
 import { TelephonyError } from '@switchboard/core';
 
 interface Invitation {
@@ -23,6 +23,23 @@ interface CallInvitations {
  */
 export class AcsInvitations {
   readonly #calls = new Map<string, CallInvitations>();
+
+  /** Scale-out: an add or cancel another instance sent, with what its acknowledgement kept (`invitationId`). */
+  adopt(request: {
+    readonly callId: string;
+    readonly operationId: string;
+    readonly operation: CallOperation;
+    readonly resume?: OperationResume;
+  }): void {
+    const { callId, operationId, operation } = request;
+    const invitationId = request.resume?.invitationId;
+    if (invitationId === undefined) return;
+    if (operation.kind === 'addParticipant') this.adopted(callId, operationId, invitationId);
+    else if (operation.kind === 'cancelAddParticipant') {
+      this.adopted(callId, operation.addOperationId, invitationId);
+      this.canceling(callId, invitationId, operationId, operation.addOperationId);
+    }
+  }
 
   /** An add was sent: `invitationId` resolves with the id from its answer. */
   adding(callId: string, addOperationId: string, invitationId: Promise<string | undefined>): void {

@@ -1,5 +1,5 @@
 import { isRestError } from '@azure/communication-common';
-import type { TelephonyErrorDetails, TelephonyErrorReason } from '@switchboard/core';
+import type { Logger, TelephonyErrorDetails, TelephonyErrorReason } from '@switchboard/core';
 import { TelephonyError } from '@switchboard/core';
 import { retryAfterMs } from './retryAfter.js';
 
@@ -82,4 +82,25 @@ export function classifyAcsError(error: unknown, context: AcsErrorContext = {}):
   }
   const message = error instanceof Error ? error.message : String(error);
   return new TelephonyError('backend', `${what} failed: ${message}`, base);
+}
+
+/** Sends one request to the service; a failure is logged (at debug) and rejects as its `TelephonyError`. */
+export async function sendToAcs<T>(
+  logger: Logger,
+  context: AcsErrorContext,
+  request: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    const failure = classifyAcsError(error, context);
+    logger.debug('ACS request failed', {
+      operation: context.operation,
+      callId: context.callId,
+      reason: failure.reason,
+      status: failure.status,
+      code: failure.code,
+    });
+    throw failure;
+  }
 }

@@ -7,8 +7,8 @@ import {
   TelephonyTokens,
 } from '@switchboard/core';
 import { ContainerModule, type ServiceIdentifier } from 'inversify';
-import type { AcsBackendOptions, AcsConnection } from '../backend/AcsBackend.js';
 import { AcsBackend } from '../backend/AcsBackend.js';
+import type { AcsBackendOptions, AcsConnection } from '../backend/AcsBackendOptions.js';
 import type { AcsWebhookAuth } from '../webhook/AcsWebhookAuth.js';
 import { type AcsSettings, acsConfigSchema } from './acsConfigSchema.js';
 

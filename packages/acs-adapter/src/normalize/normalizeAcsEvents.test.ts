@@ -63,6 +63,14 @@ const expectedByFixture: Record<string, readonly Record<string, unknown>[]> = {
       reason: { code: 200, subcode: 7015 },
     },
   ],
+  // The 2023 name of CancelAddParticipantSucceeded (py recording, no version, no resultInformation).
+  'AddParticipantCancelled__py-2023-cancelAddParticipant.json': [
+    {
+      type: 'participant.addCanceled',
+      callId: '521f3500-6a26-4805-a58b-56d877c7d053',
+      invitationId: 'e419103c-f029-4078-8488-c3e8b3dbd081',
+    },
+  ],
   'CancelAddParticipantSucceeded__java-cancelAddParticipant.json': [
     {
       type: 'participant.addCanceled',

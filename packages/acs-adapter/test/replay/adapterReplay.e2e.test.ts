@@ -298,11 +298,17 @@ describe('the adapter fed recorded ACS callbacks', () => {
         }
         const recordedInvitation = callback.data.invitationId;
         if (flow.byInvitation && typeof recordedInvitation === 'string') {
-          const cancel = emulator.requests
-            .filter((r) => r.path.split('?')[0]?.endsWith('/participants:cancelAddParticipant'))
-            .at(-1)?.body as { invitationId?: string } | undefined;
-          expect(cancel?.invitationId).toBeDefined();
-          replacements.set(recordedInvitation, cancel?.invitationId as string);
+          // The cancel goes out once the add's answer named the invitation: wait for this call's.
+          let invitationId: string | undefined;
+          for (let i = 0; i < 500 && invitationId === undefined; i++) {
+            const cancel = emulator.requests
+              .filter((r) => r.path.split('?')[0]?.endsWith(`${call.id}/participants:cancelAddParticipant`))
+              .at(-1)?.body as { invitationId?: string } | undefined;
+            invitationId = cancel?.invitationId;
+            if (invitationId === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+          }
+          expect(invitationId).toBeDefined();
+          replacements.set(recordedInvitation, invitationId as string);
         }
         await post([substitute(callback, replacements)]);
       }

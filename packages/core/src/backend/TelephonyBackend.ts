@@ -96,8 +96,16 @@ export interface OperationRequest {
  * - `completed`: the answer is already final (no event follows); `result` is the operation's result.
  */
 export type OperationAck =
-  | { readonly status: 'accepted' }
+  | { readonly status: 'accepted'; readonly resume?: OperationResume }
   | { readonly status: 'completed'; readonly result?: unknown };
+
+/**
+ * Scale-out: what a backend learned from an operation's request that it needs to carry the operation on (ACS:
+ * the invitation id of an add, for its cancel and its outcome). Given on the `accepted` acknowledgement, it is kept
+ * with the operation in the call store and handed back to `adoptOperation` on the instance that takes the call
+ * over. Plain strings.
+ */
+export type OperationResume = Readonly<Record<string, string>>;
 
 /** What a backend makes of a webhook request: the answer, and the events to dispatch (none unless authenticated). */
 export interface WebhookResult {
@@ -171,6 +179,8 @@ export interface TelephonyBackend {
     readonly callId: string;
     readonly operationId: string;
     readonly operation: CallOperation;
+    /** What the backend gave with the operation's acknowledgement on the other instance. */
+    readonly resume?: OperationResume;
   }): void;
   /** Reads a call's state and roster from the service. */
   getCall(callId: string): Promise<BackendCallSnapshot>;

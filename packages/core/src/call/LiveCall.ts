@@ -142,7 +142,11 @@ export class LiveCall extends CallOperationMethods implements Call {
   }
 
   /** Scale-out: the operations in flight (to store them, so another instance can adopt them). */
-  get pendingOperations(): readonly { readonly operationId: string; readonly operation: CallOperation }[] {
+  get pendingOperations(): readonly {
+    readonly operationId: string;
+    readonly operation: CallOperation;
+    readonly resume?: Readonly<Record<string, string>>;
+  }[] {
     return this.operations?.inFlight ?? [];
   }
 
@@ -150,7 +154,12 @@ export class LiveCall extends CallOperationMethods implements Call {
    * Scale-out: registers an operation another instance started on this call, so its outcome event settles it
    * here. It rejects with `timeout` when no outcome arrives within `timeoutMs`.
    */
-  adoptOperation(operationId: string, operation: CallOperation, timeoutMs: number): Promise<unknown> {
+  adoptOperation(
+    operationId: string,
+    operation: CallOperation,
+    timeoutMs: number,
+    resume?: Readonly<Record<string, string>>,
+  ): Promise<unknown> {
     if (this.isEnded) {
       return Promise.reject(
         this.#error('callEnded', operation, `${operation.kind} on an ended call`, operationId),
@@ -159,7 +168,8 @@ export class LiveCall extends CallOperationMethods implements Call {
     const registry = this.registry();
     if (registry.get(operationId))
       return Promise.reject(new TelephonyError('invalidInput', `${operationId} is already pending`));
-    const { promise } = registry.register(operationId, operation, { timeoutMs, started: false });
+    const { promise, pending } = registry.register(operationId, operation, { timeoutMs, started: false });
+    pending.resume = resume;
     // A recognize the core builds on tones goes on here; whether its prompt finished is not known, so it
     // listens from now on.
     if (operation.kind === 'recognize' && operation.options.kind === 'dtmf' && this.buildsRecognitions()) {
@@ -305,8 +315,13 @@ export class LiveCall extends CallOperationMethods implements Call {
     const fence = this.host.fence?.(this);
     (fence === undefined ? send() : fence.then(() => (registered.settled ? undefined : send()))).then(
       (ack) => {
-        if (ack !== undefined && !registered.settled && ack.status === 'completed')
-          this.complete(registered, resultOf(operation, undefined, ack.result));
+        if (ack === undefined || registered.settled) return;
+        if (ack.status === 'completed') this.complete(registered, resultOf(operation, undefined, ack.result));
+        else if (ack.resume !== undefined) {
+          // What the backend needs to carry the operation on elsewhere goes into the store with it.
+          registered.resume = ack.resume;
+          this.host.changed?.(this);
+        }
       },
       (error: unknown) => {
         registered.fail(

@@ -93,9 +93,15 @@ export class OperationRegistry {
   }
 
   /** Scale-out: the operations in flight (to store them, so another instance can adopt them). */
-  get inFlight(): readonly { readonly operationId: string; readonly operation: CallOperation }[] {
+  get inFlight(): readonly {
+    readonly operationId: string;
+    readonly operation: CallOperation;
+    readonly resume?: Readonly<Record<string, string>>;
+  }[] {
     if (this.#closed || this.#pending.size === 0) return [];
-    return [...this.#pending.values()].map(({ operationId, operation }) => ({ operationId, operation }));
+    return [...this.#pending.values()].map(({ operationId, operation, resume }) =>
+      resume === undefined ? { operationId, operation } : { operationId, operation, resume },
+    );
   }
 
   /** Settles the operation an event ends, if any (see `settlementRules`). */

@@ -7,6 +7,8 @@ import type { CallOperation } from './CallOperation.js';
  * listener, and settles exactly once.
  */
 export class PendingOperation {
+  /** Scale-out: what the backend's acknowledgement said it needs to carry the operation on elsewhere. */
+  resume: Readonly<Record<string, string>> | undefined = undefined;
   #settled = false;
   #timer: TimerHandle | undefined;
   #abortListener: (() => void) | undefined;

@@ -293,10 +293,11 @@ export class ScaleOutCoordinator {
       ...(snapshot.serverCallId === undefined ? {} : { serverCallId: snapshot.serverCallId }),
       ...(snapshot.correlationId === undefined ? {} : { correlationId: snapshot.correlationId }),
       owner: this.#router.instanceId,
-      operations: call.pendingOperations.map(({ operationId, operation }) => ({
+      operations: call.pendingOperations.map(({ operationId, operation, resume }) => ({
         operationId,
         operation,
         startedAt: started.get(operationId) ?? now,
+        ...(resume === undefined ? {} : { resume }),
       })),
       ...(overrides.length === 0 ? {} : { capabilityOverrides: overrides }),
       updatedAt: now,
@@ -336,14 +337,26 @@ export class ScaleOutCoordinator {
       participants: stored.participants,
     });
     this.#startedAt.set(call.id, new Map(stored.operations.map((op) => [op.operationId, op.startedAt])));
-    const operations: AdoptedOperation[] = stored.operations.map(({ operationId, operation, startedAt }) => {
-      const remaining = client.operationTimeoutMs - (now - startedAt);
-      const result = call.adoptOperation(operationId, operation, Math.max(remaining, minAdoptedTimeoutMs));
-      client.backend.adoptOperation?.({ callId: call.id, operationId, operation });
-      // The bot may ignore an adopted operation; its failure must not become an unhandled rejection.
-      result.catch(() => undefined);
-      return { operationId, kind: operation.kind, operation, result };
-    });
+    const operations: AdoptedOperation[] = stored.operations.map(
+      ({ operationId, operation, startedAt, resume }) => {
+        const remaining = client.operationTimeoutMs - (now - startedAt);
+        const result = call.adoptOperation(
+          operationId,
+          operation,
+          Math.max(remaining, minAdoptedTimeoutMs),
+          resume,
+        );
+        client.backend.adoptOperation?.({
+          callId: call.id,
+          operationId,
+          operation,
+          ...(resume === undefined ? {} : { resume }),
+        });
+        // The bot may ignore an adopted operation; its failure must not become an unhandled rejection.
+        result.catch(() => undefined);
+        return { operationId, kind: operation.kind, operation, result };
+      },
+    );
     try {
       const snapshot = await client.backend.getCall(call.id);
       const at = new Date(client.clock.now()).toISOString();

@@ -10,6 +10,8 @@ export interface StoredOperation {
   readonly operation: CallOperation;
   /** When the owner started it (epoch milliseconds). */
   readonly startedAt: number;
+  /** What the backend needs to carry it on (`OperationAck.resume`), when it said so. */
+  readonly resume?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -14,6 +14,7 @@ import { silentLogger, TelephonyError } from '@switchboard/core';
 import { Redis } from 'ioredis';
 import { RedisCallStore } from '../store/RedisCallStore.js';
 import { type RedisKeys, redisKeys } from '../store/redisKeys.js';
+import { CallWriteBehind } from './CallWriteBehind.js';
 import { LeaseClock } from './LeaseClock.js';
 import type { RedisCallRouterOptions } from './RedisCallRouterOptions.js';
 import { readInbox } from './readInbox.js';
@@ -39,7 +40,6 @@ export class RedisCallRouter implements CallRouter {
   readonly #leaseTtlMs: number;
   readonly #graceMs: number;
   readonly #leases: LeaseClock;
-  readonly #seen = new Map<string, string[]>();
   readonly #reasserting = new Set<string>();
   readonly #connection: RedisConnection;
   readonly #renewIntervalMs: number;
@@ -47,9 +47,8 @@ export class RedisCallRouter implements CallRouter {
   readonly #endedCallTtlMs: number;
   readonly #earlyEventTtlMs: number;
   readonly #logger: Logger;
-  readonly #dirty = new Map<string, StoredCall>();
+  readonly #writes: CallWriteBehind;
   #host: CallRouterHost | undefined;
-  #flushScheduled = false;
   #timers: ReturnType<typeof setInterval>[] = [];
   #closed = false;
   #reading: Promise<void> | undefined;
@@ -80,6 +79,14 @@ export class RedisCallRouter implements CallRouter {
     this.#endedCallTtlMs = options.endedCallTtlMs ?? 15 * 60_000;
     this.#earlyEventTtlMs = options.earlyEventTtlMs ?? 30_000;
     this.#logger = options.logger ?? silentLogger;
+    this.#writes = new CallWriteBehind({
+      redis: this.#redis,
+      prefix: this.#keys.prefix,
+      instanceId: this.instanceId,
+      leases: this.#leases,
+      lost: (pairs) => this.#lost(pairs),
+      warn: (message, error) => this.#warn(message, error),
+    });
     this.#connection = watchConnection(this.#redis, this.#reader, this.#logger, this.instanceId, (down) => {
       this.#leases.storeDown(down);
       // Back after an outage: prove (or re-assert) every lease at once, before the store's quiet period ends.
@@ -149,7 +156,7 @@ export class RedisCallRouter implements CallRouter {
   }
 
   async claim(call: StoredCall): Promise<readonly TelephonyEvent[]> {
-    this.#dirty.delete(call.callId);
+    this.#writes.discard(call.callId);
     // Until the store answers, the call is this instance's (it just answered or placed it).
     this.#leases.pending(call.callId);
     this.#leases.granted(call.callId, this.#leases.token(call.callId) ?? '', this.#leases.now());
@@ -159,6 +166,9 @@ export class RedisCallRouter implements CallRouter {
       // The store is unreachable: the call is carried here and re-asserted when the store is back.
       this.#warn('claiming a call failed; it is carried here and re-asserted later', error, call.callId);
       return [];
+    } finally {
+      // What changed while the claim was in flight (an operation the bot started at once) is written now.
+      this.#writes.claimed();
     }
   }
 
@@ -207,29 +217,15 @@ export class RedisCallRouter implements CallRouter {
   }
 
   applied(callId: string, eventIds: readonly string[]): void {
-    if (eventIds.length === 0) return;
-    const seen = this.#seen.get(callId);
-    if (seen) seen.push(...eventIds);
-    else this.#seen.set(callId, [...eventIds]);
-    this.#scheduleFlush();
+    this.#writes.applied(callId, eventIds);
   }
 
   save(call: StoredCall): void {
-    this.#dirty.set(call.callId, call);
-    this.#scheduleFlush();
-  }
-
-  #scheduleFlush(): void {
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    // Coalesces a burst of changes (an event that moves state, roster and an operation) into one write.
-    setImmediate(() => void this.#flush());
+    this.#writes.save(call);
   }
 
   release(call: StoredCall): void {
-    this.#dirty.delete(call.callId);
-    const seen = this.#seen.get(call.callId) ?? [];
-    this.#seen.delete(call.callId);
+    const seen = this.#writes.take(call.callId);
     const token = this.#leases.token(call.callId) ?? '';
     this.#leases.drop(call.callId);
     scripts.release
@@ -250,7 +246,7 @@ export class RedisCallRouter implements CallRouter {
     if (this.#closed) return;
     this.#closed = true;
     for (const timer of this.#timers) clearInterval(timer);
-    await this.#flush();
+    await this.#writes.flush();
     const owned = this.#leases.entries().flat();
     this.#leases.clear(
       new TelephonyError(
@@ -268,34 +264,6 @@ export class RedisCallRouter implements CallRouter {
     this.#reader.disconnect();
     await this.#reading?.catch(() => undefined);
     if (this.#ownsConnection) await this.#redis.quit().catch(() => undefined);
-  }
-
-  async #flush(): Promise<void> {
-    this.#flushScheduled = false;
-    if (this.#dirty.size === 0 && this.#seen.size === 0) return;
-    const calls = new Map([...this.#dirty].map(([callId, call]) => [callId, call as StoredCall | undefined]));
-    for (const callId of this.#seen.keys()) if (!calls.has(callId)) calls.set(callId, undefined);
-    const seen = new Map(this.#seen);
-    this.#dirty.clear();
-    this.#seen.clear();
-    const args: (string | number)[] = [this.#keys.prefix, this.instanceId, seenTtlMs];
-    for (const [callId, call] of calls) {
-      const token = this.#leases.token(callId);
-      if (token === undefined || token === '') continue;
-      args.push(
-        callId,
-        token,
-        call === undefined ? '' : JSON.stringify(call),
-        call?.state ?? '',
-        (seen.get(callId) ?? []).join('\n'),
-      );
-    }
-    if (args.length === 3) return;
-    try {
-      this.#lost(strings(await scripts.save.run(this.#redis, args)));
-    } catch (error) {
-      this.#warn('writing calls to the store failed', error);
-    }
   }
 
   async #renew(): Promise<void> {
@@ -342,6 +310,7 @@ export class RedisCallRouter implements CallRouter {
     this.#reasserting.add(callId);
     try {
       const backlog = await this.#claim(call, 'reassert');
+      this.#writes.claimed();
       if (backlog.length > 0) await this.#host?.deliver(backlog);
     } catch (error) {
       if (!this.#connection.isDown) this.#warn('re-asserting a call failed', error, callId);
