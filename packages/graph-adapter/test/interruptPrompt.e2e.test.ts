@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GraphTestBed, startGraphTestBed } from './graphTestBed.js';
 
 const menu = { kind: 'file', url: 'https://cdn.example.com/long-menu.wav' } as const;
+const account = { kind: 'file', url: 'https://cdn.example.com/account.wav' } as const;
 let nextNumber = 1;
 
 async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -60,6 +61,26 @@ describe('a tone interrupts the recognize prompt on Graph', () => {
     expect(events.filter((event) => event.type.startsWith('recognize.'))).toMatchObject([
       { type: 'recognize.completed' },
     ]);
+    await call.hangUp();
+  });
+
+  it('stops the prompt before the next media request, whose prompt plays in full', async () => {
+    const { call, party } = await connected();
+    // Graph answers the interruption late: a playPrompt sent before that answer would reach the service first
+    // and the late cancelMediaProcessing would stop it (what the IVR demo saw when the machine was busy).
+    bed.emulator.delayNext({ method: 'POST', pathIncludes: `${call.id}/cancelMediaProcessing` }, 400);
+    const choice = call.recognizeDtmf({ prompt: menu, maxTones: 1 });
+    await party.waitToHear('long-menu.wav');
+    await party.pressDigits('2');
+    expect(await choice).toEqual({ tones: '2', digits: '2' });
+    const next = call.recognizeDtmf({ prompt: account, maxTones: 1 });
+    await party.waitToHear('account.wav', { timeoutMs: 5_000 });
+    await party.pressDigits('7');
+    expect(await next).toEqual({ tones: '7', digits: '7' });
+    const actions = bed.emulator.requests
+      .filter((r) => r.method === 'POST' && r.path.includes(call.id))
+      .map((r) => r.path.split('/').pop());
+    expect(actions.lastIndexOf('cancelMediaProcessing')).toBeLessThan(actions.lastIndexOf('playPrompt'));
     await call.hangUp();
   });
 

@@ -40,6 +40,8 @@ export class GraphMediaOperations {
   async execute(scope: GraphOperationScope): Promise<OperationAck> {
     const { request, record, post, ack, context } = scope;
     const { callId, operationId, operation } = request;
+    // A prompt's interruption goes first: cancelMediaProcessing cancels whatever plays when Graph receives it.
+    if (record.interrupting !== undefined) await record.interrupting;
     switch (operation.kind) {
       case 'play':
         return this.#play(
@@ -107,7 +109,7 @@ export class GraphMediaOperations {
     // Remembered until its notification (if Graph sends one) is dropped; a few at most, the call's record ends.
     if (record.interrupts.size >= 8) record.interrupts.clear();
     record.interrupts.add(clientContext);
-    this.context.api
+    const interrupting = this.context.api
       .post(
         `${callPath(callId)}/cancelMediaProcessing`,
         { clientContext },
@@ -123,7 +125,11 @@ export class GraphMediaOperations {
             error: error instanceof Error ? error.message : String(error),
           });
         },
-      );
+      )
+      .finally(() => {
+        if (record.interrupting === interrupting) record.interrupting = undefined;
+      });
+    record.interrupting = interrupting;
   }
 
   async #recognize(

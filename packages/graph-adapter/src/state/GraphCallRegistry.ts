@@ -18,6 +18,11 @@ export interface GraphCallRecord {
   interruptible: string | undefined;
   /** clientContexts of the cancelMediaProcessing requests that stopped such prompts: their events are not the bot's. */
   readonly interrupts: Set<string>;
+  /**
+   * The cancelMediaProcessing that stops such a prompt, until Graph has answered it: the call's next media request
+   * waits for it, or the late cancel would stop the prompt that request starts.
+   */
+  interrupting: Promise<void> | undefined;
 }
 
 /** The adapter's per-call records, created on first use and dropped when the call ends. */
@@ -49,6 +54,7 @@ export class GraphCallRegistry {
       shape: undefined,
       interruptible: undefined,
       interrupts: new Set(),
+      interrupting: undefined,
     };
   }
 

@@ -48,6 +48,14 @@ interface FailureRule {
   remaining: number;
 }
 
+/** A hold on the next matching requests (see `GraphEmulator.delayNext`). */
+interface DelayRule {
+  readonly method: string | undefined;
+  readonly pathIncludes: string | undefined;
+  readonly delayMs: number;
+  remaining: number;
+}
+
 const botFrameworkIssuer = 'https://api.botframework.com';
 
 /**
@@ -68,6 +76,7 @@ export class GraphEmulator {
   readonly network: PhoneNetwork;
   private readonly received: GraphEmulatorRequest[] = [];
   private readonly failures: FailureRule[] = [];
+  private readonly delays: DelayRule[] = [];
 
   private constructor(
     private readonly server: https.Server,
@@ -222,6 +231,23 @@ export class GraphEmulator {
     });
   }
 
+  /**
+   * Holds the next `times` (default 1) requests matching `match` for `delayMs` before serving them, as a slow
+   * network or a busy service would: a request the bot sends after one of them may be served first.
+   */
+  delayNext(
+    match: { readonly method?: string; readonly pathIncludes?: string },
+    delayMs: number,
+    times = 1,
+  ): void {
+    this.delays.push({
+      method: match.method?.toUpperCase(),
+      pathIncludes: match.pathIncludes,
+      delayMs,
+      remaining: times,
+    });
+  }
+
   /** Resolves once every notification queued so far has been posted. */
   idle(): Promise<void> {
     return this.notifier.allIdle();
@@ -278,12 +304,16 @@ export class GraphEmulator {
       }
       this.received.push({ method, path: `${url.pathname}${url.search}`, headers, body });
       this.logger.debug('graph emulator: request', { method, path: url.pathname });
-      const failure = this.failures.find(
-        (rule) =>
-          rule.remaining > 0 &&
-          (rule.method === undefined || rule.method === method) &&
-          (rule.pathIncludes === undefined || url.pathname.includes(rule.pathIncludes)),
-      );
+      const applies = (rule: FailureRule | DelayRule): boolean =>
+        rule.remaining > 0 &&
+        (rule.method === undefined || rule.method === method) &&
+        (rule.pathIncludes === undefined || url.pathname.includes(rule.pathIncludes));
+      const delay = this.delays.find(applies);
+      if (delay) {
+        delay.remaining -= 1;
+        await new Promise((resolve) => setTimeout(resolve, delay.delayMs));
+      }
+      const failure = this.failures.find(applies);
       if (failure) {
         failure.remaining -= 1;
         send(failure.status, failure.body, failure.headers);
