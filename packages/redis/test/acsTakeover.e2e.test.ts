@@ -100,6 +100,8 @@ function instance(id: string, keyPrefix: string, frozen: boolean): TelephonyClie
     allowInsecureConnection: true,
     callerId: '+18005550100',
     auth: 'off',
+    // Calls are set up with the streaming transport, so the service lets a bot start streaming mid-call.
+    mediaStreamingUrl: `${server.url.replace(/^http/, 'ws')}/media`,
   });
   backends.push(backend);
   const client = createTelephonyClient(backend, { router, operationTimeoutMs: 20_000 });

@@ -211,6 +211,7 @@ export class AcsBackend implements TelephonyBackend {
       this.#client.connectCall(locatorOf(request.target), this.#callbackUrl, {
         operationContext: request.operationId,
         ...this.#intelligence,
+        ...mediaOptions({}, this.#mediaStreamingUrl),
       }),
     );
     const handle = this.#adopt(result.callConnectionProperties, result.callConnection);

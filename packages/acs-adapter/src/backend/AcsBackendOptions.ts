@@ -29,7 +29,9 @@ export type AcsBackendOptions = AcsConnection & {
   /**
    * Real-time media: the public `wss://` URL of the media streaming endpoint (`backend.mediaStreams`), used as the
    * transport URL of media streaming and transcription when a request names none. Its path is the path the
-   * endpoint serves.
+   * endpoint serves. With it, every call the backend places, answers or connects is set up with media streaming
+   * and transcription options, not started, so `startMediaStreaming` and `startTranscription` work mid-call;
+   * without it the service refuses those on the call (400, code 8585).
    */
   readonly mediaStreamingUrl?: string;
   /**

@@ -107,6 +107,13 @@ export function participantOf(participant: CallParticipant): Participant {
   };
 }
 
+/**
+ * The streaming and transcription options of a create, answer or connect. The service starts media streaming or
+ * transcription later only on a call set up with their options (the transport it streams to), so where the bot
+ * serves a media endpoint (`acs.mediaStreamingUrl`) every call is set up with both, not started, and a bot can
+ * start either mid-call (`startMediaStreaming`, `startTranscription`); a request that asks to stream from the
+ * start sends its own options, started.
+ */
 export function mediaOptions(
   request: {
     readonly mediaStreaming?: MediaStreamingOptions;
@@ -116,6 +123,27 @@ export function mediaOptions(
 ): { mediaStreamingOptions?: AcsMediaStreamingOptions; transcriptionOptions?: AcsTranscriptionOptions } {
   const { mediaStreaming, transcription } = request;
   return {
+    ...(defaultTransportUrl !== undefined && mediaStreaming === undefined
+      ? {
+          mediaStreamingOptions: {
+            transportType: 'websocket',
+            transportUrl: defaultTransportUrl,
+            audioChannelType: 'mixed',
+            contentType: 'audio',
+            startMediaStreaming: false,
+          },
+        }
+      : {}),
+    ...(defaultTransportUrl !== undefined && transcription === undefined
+      ? {
+          transcriptionOptions: {
+            transportType: 'websocket',
+            transportUrl: defaultTransportUrl,
+            locale: 'en-US',
+            startTranscription: false,
+          },
+        }
+      : {}),
     ...(mediaStreaming
       ? {
           mediaStreamingOptions: {

@@ -94,7 +94,7 @@ export const acsConfigSchema = z
       z.url({ protocol: /^wss?$/, error: unlessMissing('must be a ws(s):// URL') }),
       {
         description:
-          'Real-time media: the public `wss://` URL of the media streaming endpoint (`backend.mediaStreams`), the transport of media streaming and transcription when a request names none.',
+          'Real-time media: the public `wss://` URL of the media streaming endpoint (`backend.mediaStreams`), the transport of media streaming and transcription when a request names none. Calls are set up with both, not started, so they can start mid-call; without it the service refuses that (400/8585).',
       },
     ).optional(),
     retry: retrySchema,

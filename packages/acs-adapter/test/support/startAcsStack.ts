@@ -19,7 +19,7 @@ export interface AcsStack {
   /** The bot's webhook URL (callbacks and Event Grid). */
   readonly webhookUrl: string;
   readonly eventGridSecret: string;
-  /** The bot's server (webhook, and the media WebSocket when `mediaPath` is set). */
+  /** The bot's server (webhook, and the media WebSocket unless `mediaPath` is `false`). */
   readonly server: WebhookServer;
   /** Every event the client dispatched, in order. */
   readonly events: readonly TelephonyEvent[];
@@ -36,8 +36,12 @@ export interface AcsStackOptions {
   /** Where the bot reads the callback token keys (default: the emulator's `keysUrl`). */
   readonly keysUrl?: (emulator: AcsEmulator) => string;
   readonly clock?: Clock;
-  /** Serve the media WebSocket at this path of the bot's server. */
-  readonly mediaPath?: string;
+  /**
+   * Serve the media WebSocket at this path of the bot's server (default `/api/acs/media`, as a deployment that
+   * streams or transcribes does: the service starts either mid-call only on a call set up with the transport);
+   * `false` serves none and configures no `mediaStreamingUrl`.
+   */
+  readonly mediaPath?: string | false;
   /** The client's `bodyTimeoutMs`. */
   readonly bodyTimeoutMs?: number;
   readonly serverTimeouts?: WebhookServerTimeouts;
@@ -55,6 +59,7 @@ export async function startAcsStack(options: AcsStackOptions = {}): Promise<AcsS
     ...(options.promptDurationMs === undefined ? {} : { promptDurationMs: options.promptDurationMs }),
   });
   const server = await startWebhookServer('/api/acs', options.serverTimeouts);
+  const mediaPath = options.mediaPath ?? '/api/acs/media';
   const webhookUrl = server.url;
   const eventGridSecret = randomBytes(16).toString('hex');
   const backend = new AcsBackend({
@@ -71,11 +76,11 @@ export async function startAcsStack(options: AcsStackOptions = {}): Promise<AcsS
     retry: { retryDelayMs: 50, maxRetryDelayMs: 200, ...options.retry },
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.mediaPath
-      ? { mediaStreamingUrl: new URL(options.mediaPath, webhookUrl.replace('http', 'ws')).href }
-      : {}),
+    ...(mediaPath === false
+      ? {}
+      : { mediaStreamingUrl: new URL(mediaPath, webhookUrl.replace('http', 'ws')).href }),
   });
-  if (options.mediaPath) server.mountUpgrade(backend.mediaStreams.upgradeHandler);
+  if (mediaPath !== false) server.mountUpgrade(backend.mediaStreams.upgradeHandler);
   const client = createTelephonyClient(backend, {
     logger,
     ...(options.bodyTimeoutMs ? { bodyTimeoutMs: options.bodyTimeoutMs } : {}),

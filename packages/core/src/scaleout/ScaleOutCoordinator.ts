@@ -10,6 +10,7 @@ import type { WebhookRequest } from '../webhook/WebhookTypes.js';
 import type { CallRouter, RouteDecision } from './CallRouter.js';
 import type { AdoptedOperation, CallTakeover } from './CallTakeover.js';
 import type { StoredCall } from './StoredCall.js';
+import { storedCallOf } from './storedCallOf.js';
 
 /** What the coordinator needs from the client it extends. */
 export interface ScaleOutClient {
@@ -274,34 +275,15 @@ export class ScaleOutCoordinator {
   }
 
   #record(call: LiveCall): StoredCall {
-    const now = this.#client.clock.now();
-    const known = this.#startedAt.get(call.id);
-    const started = new Map<string, number>();
-    for (const { operationId } of call.pendingOperations) {
-      started.set(operationId, known?.get(operationId) ?? now);
-    }
+    const { record, started } = storedCallOf(
+      call,
+      this.#router.instanceId,
+      this.#client.clock.now(),
+      this.#startedAt.get(call.id),
+    );
     if (started.size > 0) this.#startedAt.set(call.id, started);
     else this.#startedAt.delete(call.id);
-    const snapshot = call.snapshot();
-    const overrides = call.capabilityOverrides;
-    return {
-      callId: call.id,
-      backend: call.backend,
-      direction: call.direction,
-      state: snapshot.state,
-      participants: snapshot.participants,
-      ...(snapshot.serverCallId === undefined ? {} : { serverCallId: snapshot.serverCallId }),
-      ...(snapshot.correlationId === undefined ? {} : { correlationId: snapshot.correlationId }),
-      owner: this.#router.instanceId,
-      operations: call.pendingOperations.map(({ operationId, operation, resume }) => ({
-        operationId,
-        operation,
-        startedAt: started.get(operationId) ?? now,
-        ...(resume === undefined ? {} : { resume }),
-      })),
-      ...(overrides.length === 0 ? {} : { capabilityOverrides: overrides }),
-      updatedAt: now,
-    };
+    return record;
   }
 
   async #takeOver(stored: StoredCall, backlog: readonly TelephonyEvent[]): Promise<void> {

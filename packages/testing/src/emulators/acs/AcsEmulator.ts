@@ -41,7 +41,7 @@ export interface AcsEmulatorOptions {
   /**
    * Refuse start, stop and update of transcription, and start and stop of media streaming, on a call created,
    * answered or connected without `transcriptionOptions` / `mediaStreamingOptions`, as the service does
-   * (400/8585). Off by default while the ACS adapter sends those options only when a call asks to stream.
+   * (400/8585). On by default; `false` accepts them anyway (for a client that cannot send the options).
    */
   readonly refuseStreamingWithoutOptions?: boolean;
 }
@@ -145,7 +145,7 @@ export class AcsEmulator {
       deliver: (target, url, event) => this.#deliver(target, url, event),
       streaming: this.streaming,
       unplayable: this.unplayableFiles,
-      ...(options.refuseStreamingWithoutOptions === true ? { refuseStreamingWithoutOptions: true } : {}),
+      refuseStreamingWithoutOptions: options.refuseStreamingWithoutOptions !== false,
     };
     const deps: AcsRouteDeps = {
       calls,

@@ -16,7 +16,7 @@ const transcriptionEvents = {
  * Transcription and media streaming need their options on the call's create, answer or connect (the transport
  * the service streams to); the service refuses them on a call without. No recording shows the refusal: the
  * status and code are the closest documented error, the codes page's 400/8585 "action not valid in the call
- * state" (RECORDED-FLOWS "Refusals"). Only when the emulator is started with `refuseStreamingWithoutOptions`.
+ * state" (RECORDED-FLOWS "Refusals"). Unless the emulator is started with `refuseStreamingWithoutOptions: false`.
  */
 function requireOptions(call: EmulatedCall, kind: 'transcription' | 'mediaStreaming'): void {
   if (call.context.refuseStreamingWithoutOptions !== true) return;
