@@ -144,13 +144,8 @@ export class GraphCallEvents {
       return;
     }
     const record = calls.ensure(event.callId);
-    if (
-      event.operationId !== undefined &&
-      record.interrupts.size > 0 &&
-      record.interrupts.has(event.operationId)
-    ) {
+    if (event.operationId !== undefined && record.interrupts?.delete(event.operationId) === true) {
       // The cancelMediaProcessing that stopped an interrupted prompt is the adapter's, not the bot's.
-      record.interrupts.delete(event.operationId);
       return;
     }
     switch (event.type) {

@@ -107,8 +107,10 @@ export class GraphMediaOperations {
     const callId = record.callId;
     const clientContext = `${operationId}.interrupt`;
     // Remembered until its notification (if Graph sends one) is dropped; a few at most, the call's record ends.
-    if (record.interrupts.size >= 8) record.interrupts.clear();
-    record.interrupts.add(clientContext);
+    const interrupts = record.interrupts ?? new Set<string>();
+    record.interrupts = interrupts;
+    if (interrupts.size >= 8) interrupts.clear();
+    interrupts.add(clientContext);
     const interrupting = this.context.api
       .post(
         `${callPath(callId)}/cancelMediaProcessing`,
@@ -118,7 +120,7 @@ export class GraphMediaOperations {
       .then(
         () => undefined,
         (error: unknown) => {
-          record.interrupts.delete(clientContext);
+          interrupts.delete(clientContext);
           this.context.logger.warn('Graph prompt could not be interrupted', {
             callId,
             operationId,

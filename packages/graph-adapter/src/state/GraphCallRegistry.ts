@@ -16,8 +16,11 @@ export interface GraphCallRecord {
   shape: GraphCallShape | undefined;
   /** The recognize whose prompt is playing and stops at a tone (`interruptPrompt`), if any. */
   interruptible: string | undefined;
-  /** clientContexts of the cancelMediaProcessing requests that stopped such prompts: their events are not the bot's. */
-  readonly interrupts: Set<string>;
+  /**
+   * clientContexts of the cancelMediaProcessing requests that stopped such prompts: their events are not the bot's
+   * (made on the first interruption: most calls have none).
+   */
+  interrupts: Set<string> | undefined;
   /**
    * The cancelMediaProcessing that stops such a prompt, until Graph has answered it: the call's next media request
    * waits for it, or the late cancel would stop the prompt that request starts.
@@ -53,7 +56,7 @@ export class GraphCallRegistry {
       toneSubscribed: false,
       shape: undefined,
       interruptible: undefined,
-      interrupts: new Set(),
+      interrupts: undefined,
       interrupting: undefined,
     };
   }
