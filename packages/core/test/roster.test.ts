@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { type Participant, phone, Roster, type TelephonyEventOf, teamsUser } from '../src/index.js';
+import {
+  type Identity,
+  markBot,
+  type Participant,
+  phone,
+  Roster,
+  type TelephonyEventOf,
+  teamsApp,
+  teamsUser,
+} from '../src/index.js';
 
 function update(participants: Participant[], fields: { delta?: boolean; sequenceNumber?: number } = {}) {
   return {
@@ -89,5 +98,42 @@ describe('Roster: a roster read from the service (read: true)', () => {
     byFull.apply(update([alice]));
     expect(byFull.apply(read([alice, bob]))).toBe(false);
     expect(byFull.participants.map((p) => p.id)).toEqual(['p-alice']);
+  });
+});
+
+describe('markBot', () => {
+  const botRawIds = new Set(['28:orgid:bot-app']);
+  const botOf = (displayName: string): Participant => ({
+    id: `p-${displayName}`,
+    identity: teamsApp('bot-app', { displayName }),
+    isMuted: false,
+  });
+
+  it('marks the bot and shares one identity object across the rosters of different calls', () => {
+    const shared = new Map<string, Identity>();
+    const first = markBot([botOf('Calling Bot'), alice], botRawIds, shared);
+    const second = markBot([{ ...botOf('Calling Bot'), id: 'p-other-call' }, bob], botRawIds, shared);
+    expect(first.map((p) => p.isBot)).toEqual([true, false]);
+    expect(second.map((p) => p.isBot)).toEqual([true, false]);
+    expect(second[0]!.identity).toBe(first[0]!.identity);
+    expect(second[0]!.id).toBe('p-other-call');
+    // Other parties keep their own identity objects; the map holds the bot's raw ids only.
+    expect(first[1]!.identity).toBe(alice.identity);
+    expect([...shared.keys()]).toEqual(['28:orgid:bot-app']);
+  });
+
+  it('replaces the shared identity when the bot is listed with another display name', () => {
+    const shared = new Map<string, Identity>();
+    markBot([botOf('Calling Bot')], botRawIds, shared);
+    const renamed = markBot([botOf('Reception')], botRawIds, shared);
+    expect(renamed[0]!.identity.displayName).toBe('Reception');
+    expect(shared.get('28:orgid:bot-app')?.displayName).toBe('Reception');
+    const again = markBot([botOf('Reception')], botRawIds, shared);
+    expect(again[0]!.identity).toBe(renamed[0]!.identity);
+  });
+
+  it('leaves every entry unmarked when the bot has no known raw id', () => {
+    const marked = markBot([botOf('Calling Bot'), alice], new Set(), new Map());
+    expect(marked.map((p) => p.isBot)).toEqual([undefined, undefined]);
   });
 });

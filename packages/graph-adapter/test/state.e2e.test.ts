@@ -231,6 +231,25 @@ describe('Graph backend state', () => {
     expect(bed.backend.isKeepingAlive(call.id)).toBe(false);
   });
 
+  it("marks the bot in every call's roster with one identity shared by all its calls", async () => {
+    bed = await startGraphTestBed();
+    const first = await connectedCall(bed);
+    const second = await connectedCall(
+      bed,
+      teamsUser('8f9b7c64-5c8e-4f0e-9a43-0d8a2b1c7e55', { displayName: 'Ann' }),
+    );
+    const botOf = (call: Call) => call.participants.filter((p) => p.isBot === true);
+    expect(botOf(first)).toHaveLength(1);
+    expect(botOf(second)).toHaveLength(1);
+    expect(botOf(first)[0]!.identity.kind).toBe('teamsApp');
+    // One identity object for the bot across calls (the roster entries, with their participant ids, stay per call).
+    expect(botOf(second)[0]!.identity).toBe(botOf(first)[0]!.identity);
+    expect(botOf(second)[0]!.id).not.toBe(botOf(first)[0]!.id);
+    expect(first.participants.filter((p) => p.isBot === false).map((p) => p.identity.rawId)).toEqual([
+      caller.rawId,
+    ]);
+  });
+
   it('rehydrates a call after a restart: state, roster and keep-alive from GETs', async () => {
     bed = await startGraphTestBed();
     const call = await connectedCall(bed);

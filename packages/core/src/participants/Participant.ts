@@ -36,14 +36,38 @@ export function otherParties(participants: readonly Participant[]): readonly Par
 /**
  * For backends: marks each entry's `isBot` by comparing its raw id with the bot's own raw ids. With no raw id
  * known the entries are returned unchanged (the backend cannot tell which entry is the bot).
+ *
+ * With `shared`, the bot's entries carry one identity object per bot raw id, shared by the rosters of every call:
+ * the bot is listed in every call, and one copy of its ids and display name then serves them all. An identity that
+ * differs in any field (a new display name) replaces the shared one. The map holds at most one entry per bot raw id.
  */
 export function markBot(
   participants: readonly Participant[],
   botRawIds: ReadonlySet<string> | undefined,
+  shared?: Map<string, Identity>,
 ): Participant[] {
   if (botRawIds === undefined || botRawIds.size === 0) return [...participants];
   return participants.map((participant) => {
     const isBot = botRawIds.has(participant.identity.rawId);
-    return participant.isBot === isBot ? participant : { ...participant, isBot };
+    const identity =
+      isBot && shared !== undefined ? sharedIdentity(shared, participant.identity) : participant.identity;
+    return participant.isBot === isBot && identity === participant.identity
+      ? participant
+      : { ...participant, identity, isBot };
   });
+}
+
+function sharedIdentity(shared: Map<string, Identity>, identity: Identity): Identity {
+  const known = shared.get(identity.rawId);
+  if (known !== undefined && sameFields(known, identity)) return known;
+  shared.set(identity.rawId, identity);
+  return identity;
+}
+
+function sameFields(a: Identity, b: Identity): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  const left = a as unknown as Record<string, unknown>;
+  const right = b as unknown as Record<string, unknown>;
+  return keys.every((key) => left[key] === right[key]);
 }

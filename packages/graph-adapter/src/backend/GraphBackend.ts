@@ -119,6 +119,7 @@ export class GraphBackend implements TelephonyBackend {
           .filter((id): id is string => typeof id === 'string' && id !== '')
           .map((id) => `28:orgid:${id}`),
       ),
+      botIdentities: new Map(),
       emit: (events) => this.#events.emit(events),
     };
     this.#keepAlive = new KeepAliveScheduler(

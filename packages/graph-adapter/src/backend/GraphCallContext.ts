@@ -1,6 +1,7 @@
 import type {
   CallState,
   Clock,
+  Identity,
   Logger,
   OperationAck,
   OperationRequest,
@@ -26,6 +27,8 @@ export interface GraphCallContext {
   readonly invites: PendingInvites;
   /** The raw ids the bot has in a roster: its application and, when configured, its application instance. */
   readonly botRawIds: ReadonlySet<string>;
+  /** The bot's identity as its rosters last listed it, one object for every call's roster (see `markBot`). */
+  readonly botIdentities: Map<string, Identity>;
   /** Events made by the adapter: with the webhook's events while one is processed, else through the sink. */
   emit(events: TelephonyEvent[]): void;
 }

@@ -133,7 +133,7 @@ export class GraphCallEvents {
   }
 
   #process(event: TelephonyEvent, out: TelephonyEvent[]): void {
-    const { recovery, invites, calls, botRawIds } = this.context;
+    const { recovery, invites, calls, botRawIds, botIdentities } = this.context;
     if (event.operationId !== undefined && event.type !== 'play.started') {
       recovery.settled(event.operationId);
       if (event.type === 'participant.added' || event.type === 'participant.addFailed')
@@ -181,7 +181,7 @@ export class GraphCallEvents {
         return;
       case 'participants.updated':
         // Graph lists the bot itself (its application or application instance): the roster says which entry it is.
-        out.push({ ...event, participants: markBot(event.participants, botRawIds) });
+        out.push({ ...event, participants: markBot(event.participants, botRawIds, botIdentities) });
         return;
       default:
         out.push(event);

@@ -24,6 +24,7 @@ export class GraphRoster {
     return markBot(
       value.map(participantFromGraph).filter((entry): entry is Participant => entry !== undefined),
       this.context.botRawIds,
+      this.context.botIdentities,
     );
   }
 

@@ -41,8 +41,8 @@ export class GraphCallRegistry {
   ensure(callId: string): GraphCallRecord {
     let record = this.#calls.get(callId);
     if (record === undefined) {
-      record = this.detached(callId);
-      this.#calls.set(callId, record);
+      record = this.detached(ownCopy(callId));
+      this.#calls.set(record.callId, record);
     }
     return record;
   }
@@ -75,4 +75,12 @@ export class GraphCallRegistry {
   get size(): number {
     return this.#calls.size;
   }
+}
+
+/**
+ * A copy of `text` that holds its own characters. An id cut from a resource URL is a slice that keeps the whole URL
+ * alive (V8), and a record keeps its call id (and the keep-alive schedule its key) for the call's life.
+ */
+function ownCopy(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
 }

@@ -52,7 +52,18 @@ function acsBodies(repoRoot: URL): (callId: string, n: number) => string {
     JSON.stringify([withCall(connected, callId, `connected-${n}`), withCall(roster, callId, `roster-${n}`)]);
 }
 
-function graphBodies(repoRoot: URL): (callId: string) => string {
+// The id of the roster's application entry (the bot that fixture's service called).
+function botAppIdOf(roster: Json): string {
+  for (const entry of roster.resourceData as Json[]) {
+    const identity = (entry.info as Json | undefined)?.identity as Json | undefined;
+    const application = identity?.application as Json | undefined;
+    if (typeof application?.id === 'string') return application.id;
+  }
+  throw new Error('the roster fixture lists no application');
+}
+
+// The roster's application entry is the bot: it carries the bot's app id, as Graph lists the bot itself.
+function graphBodies(repoRoot: URL, appId: string): (callId: string) => string {
   const established = (
     JSON.parse(fixture(repoRoot, 'graph/call-established-outgoing__v1-create-call-ex1.json')) as {
       value: Json[];
@@ -63,6 +74,9 @@ function graphBodies(repoRoot: URL): (callId: string) => string {
       value: Json[];
     }
   ).value[0]!;
+  const rosterData = JSON.parse(
+    JSON.stringify(roster.resourceData).replaceAll(botAppIdOf(roster), appId),
+  ) as Json[];
   return (callId) =>
     JSON.stringify({
       '@odata.type': '#microsoft.graph.commsNotifications',
@@ -72,13 +86,15 @@ function graphBodies(repoRoot: URL): (callId: string) => string {
           resourceUrl: `/communications/calls/${callId}`,
           resourceData: { ...(established.resourceData as Json), id: callId },
         },
-        { ...roster, resourceUrl: `/communications/calls/${callId}/participants` },
+        { ...roster, resourceUrl: `/communications/calls/${callId}/participants`, resourceData: rosterData },
       ],
     });
 }
 
 interface Service {
   readonly backend: TelephonyBackend;
+  /** The bot's app id (Graph). */
+  readonly appId?: string;
   close(): Promise<void>;
 }
 
@@ -130,7 +146,7 @@ async function startService(
         auth: 'off',
         logger: silentLogger,
       });
-      return { backend, close: () => emulator.close() };
+      return { backend, appId: c.appId, close: () => emulator.close() };
     }
   }
 }
@@ -170,7 +186,7 @@ export async function startPopulation(
     delivered++;
   };
   const acsBody = kind === 'acs' ? acsBodies(repoRoot) : undefined;
-  const graphBody = kind === 'graph' ? graphBodies(repoRoot) : undefined;
+  const graphBody = kind === 'graph' ? graphBodies(repoRoot, service.appId ?? '') : undefined;
 
   async function addAdapterCall(n: number): Promise<void> {
     const callId = `${kind}-call-${n.toString(16).padStart(8, '0')}`;
