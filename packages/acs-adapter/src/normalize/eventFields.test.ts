@@ -83,6 +83,25 @@ describe('ACS event fields on the unified event', () => {
     });
   });
 
+  it('reads the envelope with a leading slash or from subject alone, and only for what data lacks', () => {
+    const played = (envelope: Record<string, string>, data: Record<string, unknown> = {}) =>
+      normalizeAcsEvents({
+        type: 'Microsoft.Communication.PlayCompleted',
+        time: '2025-01-01T00:00:00.000Z',
+        ...envelope,
+        data: { operationContext: 'op-1', ...data },
+      })[0];
+    expect(played({ source: '/calling/callConnections/slashed' })?.callId).toBe('slashed');
+    expect(played({ subject: 'calling/callConnections/from-subject' })?.callId).toBe('from-subject');
+    expect(played({ source: 'calling/callConnections/envelope' }, { callConnectionId: 'data' })?.callId).toBe(
+      'data',
+    );
+    // Neither a call connection nor a recording: no call id rather than a wrong one.
+    expect(played({ source: 'calling/callConnections/' })?.callId).toBe('');
+    expect(played({ source: 'calling/other/x' })?.callId).toBe('');
+    expect(played({ source: 'callingX/callConnections/x' })?.callId).toBe('');
+  });
+
   it('reads both event versions: 2024-06-15-preview without resultInformation, 2024-09-01-preview with it', () => {
     const old = recordedEvents('js-answer-start-transcription-2024-06.json');
     const current = recordedEvents('js-answer-start-transcription.json');

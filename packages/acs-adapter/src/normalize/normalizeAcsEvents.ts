@@ -93,31 +93,47 @@ function headerOf(element: JsonObject, data: unknown, at: string): AcsEventHeade
       operationId: undefined,
     };
   }
-  const path = envelopePath(element);
+  const callId = asString(data.callConnectionId, 'callConnectionId');
+  const serverCallId = asString(data.serverCallId, 'serverCallId');
+  // Most events name both in `data`: the envelope is read only for what is missing.
+  const path = callId === undefined || serverCallId === undefined ? envelopePath(element) : undefined;
   return {
-    callId: asString(data.callConnectionId, 'callConnectionId') ?? path?.callConnectionId ?? '',
+    callId: callId ?? path?.callConnectionId ?? '',
     at,
     raw: element,
     eventId,
     correlationId: asString(data.correlationId, 'correlationId'),
-    serverCallId: asString(data.serverCallId, 'serverCallId') ?? path?.serverCallId,
+    serverCallId: serverCallId ?? path?.serverCallId,
     operationId: asString(data.operationContext, 'operationContext'),
   };
 }
 
+const callingPrefix = 'calling/';
+const connectionsSegment = 'callConnections/';
+const recordingsSegment = 'recordings/';
+
 // The CloudEvent envelope names what the event is about in `source`/`subject` (`calling/callConnections/<id>`,
 // or `calling/recordings/<serverCallId>/<recordingId>/<type>` for recording events: RECORDED-FLOWS flow 12),
-// and `data` repeats it. A field missing from `data` is read from there.
+// and `data` repeats it. A field missing from `data` is read from there. One leading `/` is tolerated.
 function envelopePath(
   element: JsonObject,
 ): { readonly callConnectionId?: string; readonly serverCallId?: string } | undefined {
   const value = typeof element.source === 'string' ? element.source : element.subject;
   if (typeof value !== 'string') return undefined;
-  const parts = value.replace(/^\//, '').split('/');
-  if (parts[0] !== 'calling') return undefined;
-  if (parts[1] === 'callConnections' && parts[2]) return { callConnectionId: parts[2] };
-  if (parts[1] === 'recordings' && parts[2]) return { serverCallId: parts[2] };
-  return undefined;
+  const start = value.charCodeAt(0) === 47 /* / */ ? 1 : 0;
+  if (!value.startsWith(callingPrefix, start)) return undefined;
+  const kind = start + callingPrefix.length;
+  const segment = value.startsWith(connectionsSegment, kind)
+    ? connectionsSegment
+    : value.startsWith(recordingsSegment, kind)
+      ? recordingsSegment
+      : undefined;
+  if (segment === undefined) return undefined;
+  const idStart = kind + segment.length;
+  const slash = value.indexOf('/', idStart);
+  const id = value.slice(idStart, slash < 0 ? value.length : slash);
+  if (id === '') return undefined;
+  return segment === connectionsSegment ? { callConnectionId: id } : { serverCallId: id };
 }
 
 // Some captures (and some relays) hold only the Event Grid `data` of an IncomingCall.
