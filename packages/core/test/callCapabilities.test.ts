@@ -1,110 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type BackendCallSnapshot,
-  type BackendSink,
-  type CallHandle,
   type CallRouter,
-  type CallRouterHost,
   type Capabilities,
-  callOperationKinds,
   createTelephonyClient,
-  type OperationAck,
-  type OperationRequest,
   phone,
-  type RouteDecision,
   type StoredCall,
-  type TelephonyBackend,
-  type TelephonyClient,
   TelephonyError,
   type TelephonyEvent,
-  type TelephonyEventOf,
-  type WebhookResult,
 } from '../src/index.js';
+import { caller, KeepingRouter, PbxBackend, pbxEvent, settled } from './support/pbx.js';
 
 // Per-call capabilities (docs/events.md, `call.capabilities`): a backend defined here, not one the core knows,
 // says what one call allows; the core refuses what the call does not allow before the backend sees it, shows the
 // change on `capabilities$` and `events$` once, and a takeover on another instance keeps it.
 
-const caller = phone('+14255550100');
 const third = phone('+14255550199');
-
-/** A backend of a made-up PBX whose one-to-one calls cannot take a third party. */
-class PbxBackend implements TelephonyBackend {
-  readonly name = 'test-pbx';
-  readonly capabilities: Capabilities = Object.fromEntries(callOperationKinds.map((kind) => [kind, true]));
-  readonly requests: OperationRequest[] = [];
-  #sink: BackendSink | undefined;
-  #next = 1;
-
-  attach(sink: BackendSink): void {
-    this.#sink = sink;
-  }
-  emit(...events: TelephonyEvent[]): void {
-    this.#sink?.dispatch(events);
-  }
-  async placeCall(): Promise<CallHandle> {
-    return { callId: `pbx-${this.#next++}`, state: 'connecting' };
-  }
-  async connect(): Promise<CallHandle> {
-    return { callId: `pbx-${this.#next++}` };
-  }
-  async answer(incoming: { callId: string }): Promise<CallHandle> {
-    return { callId: incoming.callId };
-  }
-  async reject(): Promise<void> {}
-  async redirect(): Promise<void> {}
-  async execute(request: OperationRequest): Promise<OperationAck> {
-    this.requests.push(request);
-    return { status: 'accepted' };
-  }
-  async handleWebhook(): Promise<WebhookResult> {
-    return { response: { status: 404, headers: {} }, events: [] };
-  }
-  async getCall(callId: string): Promise<BackendCallSnapshot> {
-    return { callId, state: 'connected', participants: [{ identity: caller, isMuted: false }] };
-  }
-  releaseCall(): void {}
-  async close(): Promise<void> {}
-}
-
-function pbxEvent<T extends TelephonyEvent['type']>(
-  type: T,
-  callId: string,
-  fields: Omit<TelephonyEventOf<T>, 'type' | 'callId' | 'backend' | 'at' | 'raw'>,
-): TelephonyEvent {
-  return { type, callId, backend: 'test-pbx', at: new Date(0).toISOString(), raw: null, ...fields } as never;
-}
 
 const oneToOne = (callId: string) =>
   pbxEvent('call.capabilities', callId, { capabilities: { addParticipant: false }, because: 'oneToOne' });
-
-/** A router the test drives: it keeps what the client saved, as a shared store would. */
-class KeepingRouter implements CallRouter {
-  host: CallRouterHost | undefined;
-  saved = new Map<string, StoredCall>();
-  constructor(readonly instanceId: string) {}
-  attach(host: CallRouterHost): void {
-    this.host = host;
-  }
-  async route(): Promise<RouteDecision> {
-    return { kind: 'local' };
-  }
-  async claim(call: StoredCall): Promise<readonly TelephonyEvent[]> {
-    this.saved.set(call.callId, call);
-    return [];
-  }
-  save(call: StoredCall): void {
-    this.saved.set(call.callId, call);
-  }
-  release(call: StoredCall): void {
-    this.saved.set(call.callId, call);
-  }
-  async close(): Promise<void> {}
-}
-
-function settled(client: TelephonyClient): Promise<void> {
-  return (client as unknown as { settled(): Promise<void> }).settled();
-}
 
 async function connectedCall(router?: CallRouter) {
   const backend = new PbxBackend();

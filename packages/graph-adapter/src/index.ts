@@ -29,7 +29,7 @@ export type { MeetingJoinInfo } from './backend/parseMeetingJoinUrl.js';
 export { parseMeetingJoinUrl } from './backend/parseMeetingJoinUrl.js';
 export { toGraphIdentitySet } from './backend/toGraphIdentitySet.js';
 export { backendModule, GraphTokens } from './di/graphBackendModule.js';
-export type { GraphSettings } from './di/graphConfigSchema.js';
+export type { AcceptedTenants, GraphSettings } from './di/graphConfigSchema.js';
 export { graphConfigSchema } from './di/graphConfigSchema.js';
 export { graphOptionsFromSettings, readGraphConfig } from './di/readGraphConfig.js';
 export { graphEventTypes } from './events/graphEvents.js';

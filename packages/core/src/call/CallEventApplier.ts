@@ -162,7 +162,8 @@ export abstract class CallEventApplier extends CallStateMachine {
     } else if (
       event.type === 'call.state' ||
       event.type === 'participants.updated' ||
-      event.type === 'call.capabilities'
+      event.type === 'call.capabilities' ||
+      event.type === 'recording.state'
     )
       this.host.changed?.(this.self);
   }

@@ -35,6 +35,8 @@ export function withOperationId<T>(promise: Promise<T>, operationId: string): Op
 export abstract class CallOperationMethods extends CallEventApplier {
   /** Starts one operation on the call. */
   protected abstract run<T>(operation: CallOperation, options?: OperationOptions): OperationPromise<T>;
+  /** A recording the bot started: remembered, and the call saved where it is shared. */
+  protected abstract recordingStarted(recordingId: string): void;
   /** Leaves the call (hang up, terminate): once, idempotent. */
   protected abstract leave(operation: CallOperation, options?: OperationOptions): OperationPromise<void>;
 
@@ -212,7 +214,18 @@ export abstract class CallOperationMethods extends CallEventApplier {
     options: RecordingOptions & OperationOptions = noOptions,
   ): OperationPromise<{ readonly recordingId?: string }> {
     const { timeoutMs: _timeout, signal: _signal, ...recording } = options;
-    return this.run({ kind: 'startRecording', options: recording }, options);
+    const started = this.run<{ readonly recordingId?: string }>(
+      { kind: 'startRecording', options: recording },
+      options,
+    );
+    // The recording a later stop, pause or resume without an id addresses (also kept across a takeover).
+    started.then(
+      (result) => {
+        if (result?.recordingId) this.recordingStarted(result.recordingId);
+      },
+      () => undefined,
+    );
+    return started;
   }
 
   stopRecording(
@@ -237,7 +250,9 @@ export abstract class CallOperationMethods extends CallEventApplier {
     kind: 'stopRecording' | 'pauseRecording' | 'resumeRecording',
     options: OperationOptions & { readonly recordingId?: string },
   ): OperationPromise<void> {
-    return this.run({ kind, ...(options.recordingId ? { recordingId: options.recordingId } : {}) }, options);
+    // Without an id: the recording started or reported last (`currentRecording`), else the backend's own memory.
+    const recordingId = options.recordingId || this.currentRecording?.recordingId;
+    return this.run({ kind, ...(recordingId ? { recordingId } : {}) }, options);
   }
 
   startTranscription(options: TranscriptionOptions & OperationOptions = noOptions): OperationPromise<void> {

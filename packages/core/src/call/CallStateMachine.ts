@@ -35,6 +35,8 @@ export class CallStateMachine extends RecentEventIds {
   #capabilities: CallStream<Capabilities> | undefined;
   /** The last state of each recording of the call (made by its first recording event). */
   #recordingStates: Map<string, string> | undefined;
+  /** The recording started or reported last: the one a recording control without an id addresses. */
+  #recordingId: string | undefined;
   #end: CallEnd | undefined;
   #ended: Promise<CallEnd> | undefined;
   #resolveEnded: ((end: CallEnd) => void) | undefined;
@@ -133,7 +135,31 @@ export class CallStateMachine extends RecentEventIds {
    * Applies a recording's state; returns false for a state the recording already has (`inactive` before it was
    * ever active included: ACS reports a recording so before it turns `active`), which is not an event.
    */
+  /**
+   * The recording a stop, pause or resume without an id addresses: the one started (its `startRecording` result)
+   * or reported (`recording.state`) last, with its last reported state (`inactive` until one is reported).
+   */
+  get currentRecording(): { readonly recordingId: string; readonly state: string } | undefined {
+    const recordingId = this.#recordingId;
+    if (recordingId === undefined) return undefined;
+    return { recordingId, state: this.#recordingStates?.get(recordingId) ?? 'inactive' };
+  }
+
+  /** A recording the bot started (its id from the service's answer). */
+  protected learnRecording(recordingId: string): void {
+    this.#recordingId = recordingId;
+  }
+
+  /** Scale-out: the recording a call taken over from another instance had there (its stored entry). */
+  restoreRecording(recording: { readonly recordingId: string; readonly state: string }): void {
+    this.#recordingId = recording.recordingId;
+    if (recording.state === 'inactive') return;
+    this.#recordingStates ??= new Map();
+    this.#recordingStates.set(recording.recordingId, recording.state);
+  }
+
   protected applyRecording(event: TelephonyEventOf<'recording.state'>): boolean {
+    if (event.recordingId !== undefined && event.recordingId !== '') this.#recordingId = event.recordingId;
     const key = event.recordingId ?? '';
     if ((this.#recordingStates?.get(key) ?? 'inactive') === event.state) return false;
     this.#recordingStates ??= new Map();

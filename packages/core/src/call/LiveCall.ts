@@ -77,6 +77,12 @@ export class LiveCall extends CallOperationMethods implements Call {
     return this.callCapabilities?.overrides ?? [];
   }
 
+  protected recordingStarted(recordingId: string): void {
+    if (this.isEnded) return;
+    this.learnRecording(recordingId);
+    this.host.changed?.(this);
+  }
+
   /** Scale-out: what a call taken over from another instance allowed there (its stored entries). */
   restoreCapabilities(overrides: readonly CapabilityOverride[]): void {
     if (overrides.length === 0 || this.isEnded) return;

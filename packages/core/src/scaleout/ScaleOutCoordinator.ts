@@ -309,6 +309,7 @@ export class ScaleOutCoordinator {
       this.#takingOver.delete(stored.callId);
     }
     call.restoreCapabilities(stored.capabilityOverrides ?? []);
+    if (stored.recording !== undefined) call.restoreRecording(stored.recording);
     const now = client.clock.now();
     const base = { backend: call.backend, callId: call.id, at: new Date(now).toISOString() } as const;
     call.receive({

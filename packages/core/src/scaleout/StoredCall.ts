@@ -31,6 +31,11 @@ export interface StoredCall {
   readonly operations: readonly StoredOperation[];
   /** What the call's `call.capabilities` events set (missing: the backend's capabilities apply as they are). */
   readonly capabilityOverrides?: readonly CapabilityOverride[];
+  /**
+   * The recording a stop, pause or resume without an id addresses (`currentRecording`), with its last reported
+   * state; missing when the call has none.
+   */
+  readonly recording?: { readonly recordingId: string; readonly state: string };
   /** When it was written (epoch milliseconds). */
   readonly updatedAt: number;
 }

@@ -17,6 +17,7 @@ export function storedCallOf(
   }
   const snapshot = call.snapshot();
   const overrides = call.capabilityOverrides;
+  const recording = call.currentRecording;
   const record: StoredCall = {
     callId: call.id,
     backend: call.backend,
@@ -33,6 +34,7 @@ export function storedCallOf(
       ...(resume === undefined ? {} : { resume }),
     })),
     ...(overrides.length === 0 ? {} : { capabilityOverrides: overrides }),
+    ...(recording === undefined ? {} : { recording }),
     updatedAt: now,
   };
   return { record, started };

@@ -10,6 +10,18 @@ const httpsUrl = z.url({ error: unlessMissing('must be a URL') }).refine((value)
   return url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
 }, 'must be an https URL (http only on loopback)');
 
+/** The tenants whose notifications are accepted: every tenant (`'*'`) or the listed tenant ids. */
+export type AcceptedTenants = '*' | string[];
+
+// Typed by its alias, so the published declaration does not depend on the order the compiler met the union's
+// members in (it printed `"*" | string[]` or `string[] | "*"` from one build to the next).
+const acceptedTenants: z.ZodType<AcceptedTenants, AcceptedTenants> = z
+  .union([z.literal('*'), z.array(text).min(1, 'must be "*" or a non-empty list of tenant ids')], {
+    error: unlessMissing('must be "*" or a non-empty list of tenant ids'),
+  })
+  // From the environment `*` arrives as a one-item list.
+  .transform((value) => (Array.isArray(value) && value.length === 1 && value[0] === '*' ? '*' : value));
+
 /** Request timeout and retries of the requests to Graph. */
 const retrySchema = retrySettingsSchema(
   'Repeats of one request at most (default 3); only idempotent requests are repeated, and any after a 429.',
@@ -81,18 +93,10 @@ export const graphConfigSchema = z
       description:
         "The accepted issuers of notification tokens (default: the Bot Framework's), comma-separated in the environment.",
     }).optional(),
-    acceptedTenants: setting(
-      z
-        .union([z.literal('*'), z.array(text).min(1, 'must be "*" or a non-empty list of tenant ids')], {
-          error: unlessMissing('must be "*" or a non-empty list of tenant ids'),
-        })
-        // From the environment `*` arrives as a one-item list.
-        .transform((value) => (Array.isArray(value) && value.length === 1 && value[0] === '*' ? '*' : value)),
-      {
-        description:
-          'The tenants whose notifications are accepted (default: `tenantId` only); a list, comma-separated in the environment, or `*` for a multi-tenant bot that accepts every tenant.',
-      },
-    ).optional(),
+    acceptedTenants: setting(acceptedTenants, {
+      description:
+        'The tenants whose notifications are accepted (default: `tenantId` only); a list, comma-separated in the environment, or `*` for a multi-tenant bot that accepts every tenant.',
+    }).optional(),
     maxKeyStalenessMs: setting(
       z
         .number({ error: unlessMissing('must be a positive number of milliseconds') })
