@@ -250,6 +250,22 @@ describe('Graph backend state', () => {
     ]);
   });
 
+  it("builds a one-to-one call's roster from its read when Graph notifies its state only", async () => {
+    // v1 create call, example 2: a peer-to-peer call gets call state notifications only (peerToPeerStateOnly).
+    bed = await startGraphTestBed();
+    bed.emulator.quirks.set({ peerToPeerStateOnly: true });
+    const call = await connectedCall(bed);
+    expect(call.participants.filter((p) => p.isBot === false).map((p) => p.identity.rawId)).toEqual([
+      caller.rawId,
+    ]);
+    expect(call.participants.filter((p) => p.isBot === true)).toHaveLength(1);
+    expect(participantReads(bed, call.id)).toBe(1);
+    const party = bed.emulator.network.party(caller);
+    await party.hangUp();
+    await call.waitForState('disconnected', { timeoutMs: 5_000 });
+    expect(call.state).toBe('disconnected');
+  });
+
   it('rehydrates a call after a restart: state, roster and keep-alive from GETs', async () => {
     bed = await startGraphTestBed();
     const call = await connectedCall(bed);
